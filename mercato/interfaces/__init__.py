@@ -1,0 +1,1 @@
+"""Interfaces: the CLI, the JSON API and the web dashboard."""

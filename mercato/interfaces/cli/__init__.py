@@ -1,0 +1,41 @@
+"""The ``mercato`` command line. Each command's docstring is its help."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated
+
+import typer
+
+from mercato.interfaces.cli import articles, db, ingest
+from mercato.interfaces.cli._common import err_console
+
+app = typer.Typer(
+    name="mercato",
+    help="Mercato: football transfer news turned into a checkable rumour board.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+@app.callback()
+def _main(
+    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="More logging (-v, -vv).")] = 0,
+) -> None:
+    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    from rich.logging import RichHandler
+
+    logging.basicConfig(level=level, format="%(name)s: %(message)s",
+                        handlers=[RichHandler(console=err_console, show_time=False, show_path=False)])
+
+
+app.command("ingest")(ingest.ingest)
+app.command("understand")(ingest.understand)
+app.command("stats")(articles.stats)
+app.add_typer(articles.app, name="articles")
+app.add_typer(db.app, name="db")
+
+
+def main() -> None:
+    app()

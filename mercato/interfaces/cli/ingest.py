@@ -1,0 +1,87 @@
+"""`mercato ingest`, `mercato understand`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from mercato.interfaces.cli._common import DbOption, JsonOption, console, err_console, open_store, print_json, progress
+from mercato.stats import RunStats
+
+
+def _summary(stats: RunStats, as_json: bool) -> None:
+    d = stats.to_dict()
+    if as_json:
+        print_json(d)
+        return
+    t = Table(title="ingest summary", show_header=True)
+    t.add_column("outcome")
+    t.add_column("articles", justify="right")
+    for k in ("added", "unchanged", "revised", "rejected"):
+        t.add_row(k, str(d[k]))
+    for reason, n in sorted(d["reasons"].items()):
+        t.add_row(f"  {reason}", str(n))
+    console.print(t)
+    for msg in d["errors"][:50]:
+        err_console.print(f"[yellow]rejected:[/yellow] {msg}", highlight=False)
+    if len(d["errors"]) > 50:
+        err_console.print(f"… and {d['rejected'] - 50} more rejected")
+
+
+def ingest(
+    paths: Annotated[list[str] | None, typer.Argument(help="Files, directories, JSONL archives (.gz too), or URLs.")] = None,
+    feed: Annotated[list[str] | None, typer.Option("--feed", help="An RSS/Atom feed URL to read once (repeatable).")] = None,
+    allow_private: Annotated[bool, typer.Option("--allow-private", help="Allow fetching private/loopback addresses.")] = False,
+    no_understand: Annotated[bool, typer.Option("--no-understand", help="Store only; understand later.")] = False,
+    batch_size: Annotated[int, typer.Option(help="Articles per transaction.", min=1)] = 500,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Ingest articles from files, directories, JSONL archives, URLs and feeds; re-runs add nothing twice."""
+    from mercato import pipeline
+
+    paths = list(paths or [])
+    urls = [p for p in paths if "://" in p or p.startswith(("javascript:", "data:", "mailto:"))]
+    files = [p for p in paths if p not in urls]
+    if not files and not urls and not feed:
+        raise typer.BadParameter("give at least one path, URL or --feed")
+    store = open_store(db)
+    stats = RunStats()
+    run_id = store.start_run("ingest " + " ".join(paths + [f"--feed {f}" for f in feed or []]))
+    try:
+        if files:
+            from mercato.sources import read_paths
+
+            total = sum(Path(f).stat().st_size for f in files if Path(f).is_file()) or None
+            with progress("ingesting", None if total else None) as advance:
+                pipeline.ingest(store, read_paths(files), batch_size=batch_size, understand=not no_understand,
+                                on_item=advance, stats=stats)
+        if urls or feed:
+            from mercato.sources.web import ingest_web
+
+            ingest_web(store, urls=urls, feeds=list(feed or []), allow_private=allow_private, stats=stats,
+                       understand=not no_understand)
+    finally:
+        store.finish_run(run_id, stats.to_dict())
+    _summary(stats, as_json)
+    if stats.counts.get("rejected"):
+        raise typer.Exit(1)
+
+
+def understand(
+    all_: Annotated[bool, typer.Option("--all", help="Re-read every article, not only stale ones.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Run the understanding (and stories) on stored articles: stale ones, or all with --all."""
+    from mercato import pipeline
+    from mercato.understand import PIPELINE_VERSION
+
+    store = open_store(db)
+    keys = [a.key for a in store.iter_articles()] if all_ else store.stale_article_keys(PIPELINE_VERSION)
+    with progress("understanding", len(keys)) as advance:
+        n = pipeline.understand_keys(store, keys, on_progress=advance)
+    pipeline.update_stories(store, keys)
+    console.print(f"understood {n} articles")

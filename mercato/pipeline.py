@@ -1,0 +1,123 @@
+"""The runner: sources → extract → store → understand → stories, counting every outcome by reason.
+
+Articles are committed in batches (one transaction each) before anything is derived from them, so a kill
+loses nothing committed; derived data (understanding, sagas) is recomputed for whatever is stale on the
+next run, so a re-run completes the work without duplicates.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+
+from mercato.errors import MercatoError, Skip, SourceError
+from mercato.extract import extract
+from mercato.models import Article, RawArticle
+from mercato.stats import RunStats
+from mercato.store import Store
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int], None]
+
+
+def _reader():
+    from mercato.understand import Reader
+
+    return Reader.shared()
+
+
+def understand_keys(store: Store, keys: Sequence[str], *, on_progress: Progress | None = None,
+                    batch_size: int = 200) -> int:
+    """Run understanding on the given articles and store it (in batches); returns how many."""
+    reader = _reader()
+    done = 0
+    for i in range(0, len(keys), batch_size):
+        chunk = keys[i:i + batch_size]
+        items = []
+        for a, revision in store.articles_by_keys(chunk):
+            try:
+                items.append((reader.read(a), revision))
+            except MercatoError as exc:
+                log.warning("understanding failed for %s: %s", a.key, exc)
+            except Exception:  # a bug must not stop the run; it is logged with its traceback
+                log.exception("understanding crashed on %s", a.key)
+        store.save_understanding(items)
+        done += len(items)
+        if on_progress:
+            on_progress(len(chunk))
+    return done
+
+
+def update_stories(store: Store, keys: Sequence[str]) -> int:
+    """Let the stories stage fold these articles into their sagas."""
+    from mercato import stories
+
+    return stories.update(store, keys)
+
+
+def ingest(
+    store: Store,
+    items: Iterable[RawArticle | SourceError],
+    *,
+    batch_size: int = 500,
+    understand: bool = True,
+    on_item: Progress | None = None,
+    on_commit: Callable[[list[str]], None] | None = None,
+    stats: RunStats | None = None,
+) -> RunStats:
+    """Extract and store every item; returns the counts (added, unchanged, revised, rejected by reason)."""
+    stats = stats or RunStats()
+    batch: list[Article] = []
+
+    def flush() -> None:
+        if not batch:
+            return
+        outcomes = store.add_articles(batch)
+        for o in outcomes:
+            stats.count(o.status)
+        keys = [a.key for a in batch]
+        batch.clear()
+        if on_commit:
+            on_commit(keys)
+        changed = [o.key for o in outcomes if o.status in ("added", "revised")]
+        if understand and changed:
+            understand_keys(store, changed)
+            update_stories(store, changed)
+
+    for item in items:
+        if on_item:
+            on_item(1)
+        if isinstance(item, SourceError):
+            stats.reject(f"failed/source/{type(item).__name__}", str(item))
+            log.warning("%s", item)
+            continue
+        try:
+            batch.append(extract(item))
+        except Skip as s:
+            stats.reject(f"skipped/extract/{s.reason}", f"{item.origin}: {s.reason}")
+            continue
+        except MercatoError as exc:
+            stats.reject(f"failed/extract/{type(exc).__name__}", f"{item.origin}: {exc}")
+            continue
+        except Exception as exc:  # noqa: BLE001 - counted and logged, the run goes on
+            log.exception("extract crashed on %s", item.origin)
+            stats.reject("crashed/extract", f"{item.origin}: {type(exc).__name__}: {exc}")
+            continue
+        if len(batch) >= batch_size:
+            flush()
+    flush()
+    if understand:
+        catch_up(store)
+    return stats
+
+
+def catch_up(store: Store, on_progress: Progress | None = None) -> int:
+    """Understand whatever is stale (new pipeline version, revised text, an interrupted run) and update sagas."""
+    from mercato.understand import PIPELINE_VERSION
+
+    stale = store.stale_article_keys(PIPELINE_VERSION)
+    if stale:
+        understand_keys(store, stale, on_progress=on_progress)
+        update_stories(store, stale)
+    return len(stale)

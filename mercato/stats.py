@@ -1,0 +1,51 @@
+"""Counting what a run did: every skip and failure counted by reason."""
+
+from __future__ import annotations
+
+import collections
+from dataclasses import dataclass, field
+
+
+@dataclass
+class RunStats:
+    """Counts of a run: ``added``, ``unchanged``, ``revised``, ``rejected`` and reasons.
+
+    Reasons are labels such as ``skipped/extract/empty-text`` or ``failed/source/BadArchiveLine``.
+    ``errors`` keeps the first messages (each naming its input) for the CLI to show.
+    """
+
+    counts: collections.Counter[str] = field(default_factory=collections.Counter)
+    reasons: collections.Counter[str] = field(default_factory=collections.Counter)
+    errors: list[str] = field(default_factory=list)
+    max_errors: int = 200
+
+    def count(self, what: str, n: int = 1) -> None:
+        self.counts[what] += n
+
+    def reject(self, reason: str, message: str) -> None:
+        self.counts["rejected"] += 1
+        self.reasons[reason] += 1
+        if len(self.errors) < self.max_errors:
+            self.errors.append(message)
+
+    def skip(self, reason: str) -> None:
+        self.counts["skipped"] += 1
+        self.reasons[reason] += 1
+
+    def merge(self, other: RunStats) -> None:
+        self.counts.update(other.counts)
+        self.reasons.update(other.reasons)
+        room = self.max_errors - len(self.errors)
+        self.errors.extend(other.errors[: max(0, room)])
+
+    def to_dict(self) -> dict:
+        return {
+            "added": self.counts.get("added", 0),
+            "unchanged": self.counts.get("unchanged", 0),
+            "revised": self.counts.get("revised", 0),
+            "rejected": self.counts.get("rejected", 0),
+            "skipped": self.counts.get("skipped", 0),
+            "counts": dict(self.counts),
+            "reasons": dict(self.reasons),
+            "errors": list(self.errors),
+        }

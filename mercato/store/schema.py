@@ -1,0 +1,179 @@
+"""Every table, in one place (SQLAlchemy Core). Migrations under ``migrations/`` create them.
+
+Ownership by concept: articles/revisions/runs (ingest), understanding/claims/citations/players (understand),
+feeds (sources), sagas/saga_articles/source_reliability (stories).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+articles = sa.Table(
+    "articles",
+    metadata,
+    sa.Column("key", sa.String(40), primary_key=True),
+    sa.Column("url", sa.Text),
+    sa.Column("canonical_url", sa.Text),
+    sa.Column("outlet", sa.String(255), index=True),
+    sa.Column("title", sa.Text),
+    sa.Column("author", sa.Text),
+    sa.Column("published", sa.String(10), index=True),
+    sa.Column("date_partial", sa.String(7)),
+    sa.Column("external_id", sa.String(255), index=True),
+    sa.Column("origin", sa.Text),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("content_hash", sa.String(64), nullable=False),
+    sa.Column("revision", sa.Integer, nullable=False, server_default="1"),
+    sa.Column("extra", sa.JSON),
+    sa.Column("first_seen", sa.String(32), nullable=False),
+    sa.Column("updated_at", sa.String(32), nullable=False),
+)
+
+article_revisions = sa.Table(
+    "article_revisions",
+    metadata,
+    sa.Column("article_key", sa.String(40), primary_key=True),
+    sa.Column("revision", sa.Integer, primary_key=True),
+    sa.Column("content_hash", sa.String(64), nullable=False),
+    sa.Column("title", sa.Text),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("seen_at", sa.String(32), nullable=False),
+    sa.UniqueConstraint("article_key", "content_hash", name="uq_revision_hash"),
+)
+
+runs = sa.Table(
+    "runs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("command", sa.Text, nullable=False),
+    sa.Column("started_at", sa.String(32), nullable=False),
+    sa.Column("finished_at", sa.String(32)),
+    sa.Column("counts", sa.JSON),
+)
+
+understanding = sa.Table(
+    "understanding",
+    metadata,
+    sa.Column("article_key", sa.String(40), primary_key=True),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("pipeline_version", sa.String(32), nullable=False, index=True),
+    sa.Column("lang", sa.String(8), index=True),
+    sa.Column("is_transfer", sa.Boolean, nullable=False),
+    sa.Column("transfer_score", sa.Float),
+    sa.Column("data", sa.JSON),
+    sa.Column("computed_at", sa.String(32), nullable=False),
+)
+
+claims = sa.Table(
+    "claims",
+    metadata,
+    sa.Column("article_key", sa.String(40), primary_key=True),
+    sa.Column("idx", sa.Integer, primary_key=True),
+    sa.Column("player", sa.Text, nullable=False),
+    sa.Column("player_key", sa.String(255), index=True),
+    sa.Column("from_club", sa.String(255), index=True),
+    sa.Column("to_club", sa.String(255), index=True),
+    sa.Column("stage", sa.String(16), nullable=False),
+    sa.Column("fee_eur_m", sa.Float),
+    sa.Column("fee_raw", sa.Text),
+    sa.Column("fee", sa.JSON),
+    sa.Column("contract_years", sa.Float),
+    sa.Column("evidence", sa.Text),
+    sa.Column("hedged", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("is_primary", sa.Boolean, nullable=False, server_default=sa.false()),
+)
+
+citations = sa.Table(
+    "citations",
+    metadata,
+    sa.Column("article_key", sa.String(40), primary_key=True),
+    sa.Column("idx", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(255), nullable=False, index=True),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("surface", sa.Text),
+    sa.Column("evidence", sa.Text),
+)
+
+players = sa.Table(
+    "players",
+    metadata,
+    sa.Column("key", sa.String(255), primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("surname_key", sa.String(255), index=True),
+    sa.Column("aliases", sa.JSON),
+    sa.Column("clubs", sa.JSON),
+    sa.Column("n_articles", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("first_seen", sa.String(32), nullable=False),
+)
+
+feeds = sa.Table(
+    "feeds",
+    metadata,
+    sa.Column("url", sa.Text, primary_key=True),
+    sa.Column("name", sa.Text),
+    sa.Column("lang", sa.String(8)),
+    sa.Column("etag", sa.Text),
+    sa.Column("last_modified", sa.Text),
+    sa.Column("last_polled", sa.String(32)),
+    sa.Column("last_ok", sa.String(32)),
+    sa.Column("next_poll", sa.String(32)),
+    sa.Column("last_status", sa.Integer),
+    sa.Column("error_count", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("consecutive_errors", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("last_error", sa.Text),
+    sa.Column("entries_seen", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("entries_added", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("added_at", sa.String(32), nullable=False),
+)
+
+sagas = sa.Table(
+    "sagas",
+    metadata,
+    sa.Column("id", sa.String(255), primary_key=True),
+    sa.Column("link_key", sa.String(255), nullable=False, index=True),  # player_key|from|to
+    sa.Column("epoch", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("player", sa.Text, nullable=False),
+    sa.Column("player_key", sa.String(255), index=True),
+    sa.Column("from_club", sa.String(255), index=True),
+    sa.Column("to_club", sa.String(255), index=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("resolved", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("outcome", sa.String(16)),
+    sa.Column("likelihood", sa.Float),
+    sa.Column("first_date", sa.String(10), index=True),
+    sa.Column("last_date", sa.String(10), index=True),
+    sa.Column("n_articles", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("n_sources", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("langs", sa.JSON),
+    sa.Column("data", sa.JSON),
+    sa.Column("updated_at", sa.String(32), nullable=False),
+)
+
+saga_articles = sa.Table(
+    "saga_articles",
+    metadata,
+    sa.Column("saga_id", sa.String(255), primary_key=True),
+    sa.Column("article_key", sa.String(40), primary_key=True, index=True),
+    sa.Column("role", sa.String(8), nullable=False),  # primary | other
+    sa.Column("stage", sa.String(16)),
+    sa.Column("date", sa.String(10)),
+    sa.Column("outlet", sa.String(255)),
+    sa.Column("is_original", sa.Boolean),
+    sa.Column("data", sa.JSON),
+)
+
+source_reliability = sa.Table(
+    "source_reliability",
+    metadata,
+    sa.Column("source", sa.String(255), primary_key=True),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("resolved", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("hits", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("originals", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("rereports", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("prior", sa.Float),
+    sa.Column("reliability", sa.Float),
+    sa.Column("updated_at", sa.String(32), nullable=False),
+)
