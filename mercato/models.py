@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-class Stage(str, enum.Enum):
+class Stage(enum.StrEnum):
     """Stage of a transfer claim, weakest to strongest; collapsed and denied end a saga badly."""
 
     INTEREST = "interest"

@@ -7,26 +7,12 @@ import unicodedata
 
 import ftfy
 
+from mercato.sources._encoding import decode_bytes
+
+__all__ = ["clean_text", "decode_bytes", "split_date_marker"]
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _DATE_MARK = re.compile(r"^\s*date (\d{4}-\d{2}-\d{2})\s+")
-
-
-def decode_bytes(data: bytes) -> str:
-    """Decode bytes of unknown encoding: BOMs first, then UTF-8, then Windows-1252; never fails."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")
-    if len(data) >= 4 and data[1:4:2] == b"\x00\x00" and data[0:1] != b"\x00":
-        return data.decode("utf-16-le", errors="replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
 
 
 def clean_text(text: str) -> str:

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from mercato.errors import SourceError
-from mercato.extract.text import decode_bytes
 from mercato.models import RawArticle
+from mercato.sources._encoding import decode_bytes
 from mercato.sources.jsonl import read_jsonl
 
 log = logging.getLogger(__name__)

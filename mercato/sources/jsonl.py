@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from mercato.errors import BadArchiveLine, SourceError
-from mercato.extract.text import decode_bytes
 from mercato.models import RawArticle
+from mercato.sources._encoding import decode_bytes
 
 log = logging.getLogger(__name__)
 

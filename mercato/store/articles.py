@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 
 
 def now_iso() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def _row(a: Article, when: str) -> dict[str, Any]:
