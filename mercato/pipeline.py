@@ -90,7 +90,7 @@ def ingest(
             on_item(1)
         if isinstance(item, SourceError):
             stats.reject(f"failed/source/{type(item).__name__}", str(item))
-            log.warning("%s", item)
+            log.info("rejected %s", item)  # counted; the CLI shows the list
             continue
         try:
             batch.append(extract(item))

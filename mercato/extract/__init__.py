@@ -8,7 +8,7 @@ import logging
 from mercato.errors import Skip
 from mercato.extract.dates import date_from_url, iso_date, month_from_url
 from mercato.extract.html import html_to_text
-from mercato.extract.text import clean_text, split_date_marker
+from mercato.extract.text import clean_text, safe_str, safe_value, split_date_marker
 from mercato.extract.urls import canonical_url, outlet_of
 from mercato.models import Article, RawArticle
 
@@ -26,8 +26,24 @@ def article_key(canonical: str | None, text: str) -> str:
     return "h:" + hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
+def _opt(value: str | None) -> str | None:
+    return safe_str(value) if value else value
+
+
+def _sanitized(raw: RawArticle) -> RawArticle:
+    return RawArticle(
+        origin=safe_str(raw.origin), url=_opt(raw.url), text=raw.text, html=raw.html, title=_opt(raw.title),
+        author=_opt(raw.author), date=_opt(raw.date), external_id=_opt(raw.external_id), outlet=_opt(raw.outlet),
+        extra=safe_value(raw.extra) if raw.extra else {},  # type: ignore[arg-type]
+    )
+
+
 def extract(raw: RawArticle) -> Article:
-    """Clean text, title, author, date and outlet; raises :class:`Skip` when there is no text."""
+    """Clean text, title, author, date and outlet; raises :class:`Skip` when there is no text.
+
+    Every string that reaches the store is valid UTF-8 without NUL or control characters, whatever the input.
+    """
+    raw = _sanitized(raw)
     title, author, date = raw.title, raw.author, iso_date(raw.date)
     text = raw.text or ""
     if not text.strip() and raw.html:

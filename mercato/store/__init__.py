@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from mercato.errors import StoreError
 from mercato.store import migrate
 from mercato.store.articles import ArticlesRepo
+from mercato.store.board import BoardRepo
 from mercato.store.dialect import create_engine, write_tx
 from mercato.store.feeds import FeedsRepo
 from mercato.store.stories import StoriesRepo
@@ -38,7 +39,7 @@ def _describe(exc: BaseException) -> str:
     return text
 
 
-class Store(ArticlesRepo, UnderstandingRepo, FeedsRepo, StoriesRepo):
+class Store(ArticlesRepo, UnderstandingRepo, FeedsRepo, StoriesRepo, BoardRepo):
     """One store; safe to share across threads, one per process."""
 
     def __init__(self, engine: sa.Engine, url: str) -> None:

@@ -72,14 +72,58 @@ class ArticlesRepo:
         """Store a batch in one transaction: each article is added, unchanged or revised.
 
         Idempotent: re-adding the same text changes nothing; a changed text under the same key becomes
-        a new revision and the old one is kept.
+        a new revision and the old one is kept. Outcomes come back in the order of ``batch``.
+
+        The common cases take one query each for the whole batch: one SELECT of the keys already stored,
+        one multi-row INSERT of the new ones (``ON CONFLICT DO NOTHING … RETURNING`` tells which went in, so a
+        concurrent writer is noticed). Revisions, repeats inside the batch and lost races go one by one.
         """
-        out: list[IngestOutcome] = []
+        if not batch:
+            return []
         when = now_iso()
         with self._write() as conn:
-            for a in batch:
-                out.append(self._add_one(conn, a, when))
-        return out
+            return self._add_batch(conn, batch, when)
+
+    def _add_batch(self, conn: sa.Connection, batch: Sequence[Article], when: str) -> list[IngestOutcome]:
+        a = t.articles
+        known: dict[str, tuple[str, int]] = {}
+        keys = list(dict.fromkeys(x.key for x in batch))
+        for i in range(0, len(keys), 500):
+            rows = conn.execute(sa.select(a.c.key, a.c.content_hash, a.c.revision)
+                                .where(a.c.key.in_(keys[i:i + 500]))).all()
+            known.update((r.key, (r.content_hash, int(r.revision))) for r in rows)
+        out: list[IngestOutcome | None] = [None] * len(batch)
+        fresh: dict[str, int] = {}  # key -> index of its first occurrence, not stored yet
+        slow: list[int] = []
+        slow_keys: set[str] = set()
+        for i, x in enumerate(batch):
+            cur = known.get(x.key)
+            if cur is None and x.key not in fresh:
+                fresh[x.key] = i
+            elif cur is not None and cur[0] == x.content_hash and x.key not in slow_keys:
+                out[i] = IngestOutcome(key=x.key, status="unchanged", revision=cur[1])
+            else:
+                slow.append(i)
+                slow_keys.add(x.key)
+        if fresh:
+            rows = [_row(batch[i], when) for i in fresh.values()]
+            stmt = insert_ignore(self.engine, a).returning(a.c.key)
+            inserted = {r[0] for r in conn.execute(stmt, rows)} if len(rows) > 1 else {
+                r[0] for r in conn.execute(stmt.values(**rows[0]))}
+            revs = [{"article_key": batch[i].key, "revision": 1, "content_hash": batch[i].content_hash,
+                     "title": batch[i].title, "text": batch[i].text, "seen_at": when}
+                    for k, i in fresh.items() if k in inserted]
+            if revs:
+                conn.execute(insert_ignore(self.engine, t.article_revisions), revs)
+            for k, i in fresh.items():
+                if k in inserted:
+                    out[i] = IngestOutcome(key=k, status="added", revision=1)
+                else:  # another writer stored it between our SELECT and INSERT: compare as usual
+                    slow.append(i)
+            slow.sort()
+        for i in slow:
+            out[i] = self._add_one(conn, batch[i], when)
+        return [o for o in out if o is not None]
 
     def _add_one(self, conn: sa.Connection, a: Article, when: str) -> IngestOutcome:
         cur = conn.execute(
@@ -161,7 +205,8 @@ class ArticlesRepo:
         a = t.articles
         stmt = sa.select(a)
         if q:
-            like = f"%{q}%"
+            escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            like = f"%{escaped}%"
             stmt = stmt.where(sa.or_(a.c.title.ilike(like, escape="\\"), a.c.text.ilike(like, escape="\\")))
         if outlet:
             stmt = stmt.where(a.c.outlet == outlet)

@@ -1,7 +1,7 @@
 """Every table, in one place (SQLAlchemy Core). Migrations under ``migrations/`` create them.
 
 Ownership by concept: articles/revisions/runs (ingest), understanding/claims/citations/players (understand),
-feeds (sources), sagas/saga_articles/source_reliability (stories).
+feeds (sources), sagas/saga_articles/saga_index/source_reliability (stories).
 """
 
 from __future__ import annotations
@@ -162,6 +162,13 @@ saga_articles = sa.Table(
     sa.Column("outlet", sa.String(255)),
     sa.Column("is_original", sa.Boolean),
     sa.Column("data", sa.JSON),
+)
+
+saga_index = sa.Table(  # keyed look-up of candidate sagas: "name-word>to-club" / "name-word<from-club"
+    "saga_index",
+    metadata,
+    sa.Column("key", sa.String(255), primary_key=True),
+    sa.Column("saga_id", sa.String(255), primary_key=True, index=True),
 )
 
 source_reliability = sa.Table(

@@ -1,13 +1,15 @@
-"""Stories: claims grouped into transfer sagas, with provenance, contradictions, status and likelihood."""
+"""Stories: claims grouped into transfer sagas, with provenance, contradictions, status and likelihood.
+
+Modules, in the order the work flows: :mod:`.records` (reports, keys, dates), :mod:`.grouping` (links and
+epochs), :mod:`.provenance` (re-reports, copies, citation graph), :mod:`.contradictions`, :mod:`.likelihood`
+(status, reliability, calibrated likelihood), :mod:`.sagas` (one saga assembled), :mod:`.incremental`
+(``update``), :mod:`.views` (evaluation view, as-of), :mod:`.report` (reliability diagram and per-saga files).
+The model's constants are data: ``mercato/data/reliability.toml``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from mercato.stories.incremental import update
+from mercato.stories.views import as_of, evaluation_view
 
-__all__ = ["update"]
-
-
-def update(store: Any, article_keys: Sequence[str]) -> int:
-    """Fold these articles into their sagas (incrementally); returns the number of sagas touched."""
-    return 0
+__all__ = ["as_of", "evaluation_view", "update"]

@@ -1,16 +1,24 @@
 """Understand: what one article says — language, clubs, players, claims, fees, cited sources, topic.
 
 ``Reader`` loads the language data once; ``reader.read(article)`` returns an :class:`Understanding`.
+Shape: normalise → language → sentences → fold once (offsets back to the text) → cues, clubs, outlets in one
+pass each → players → claims per player window → fee → topic. Language knowledge is data under
+``mercato/data/`` (see ``docs/languages.md``).
 """
 
 from __future__ import annotations
 
-from mercato.models import Article, Understanding
+import logging
+from collections import Counter
+
+from mercato.models import Article, Mention, Understanding
 from mercato.understand.language import detect_language
 
-PIPELINE_VERSION = "0.1.0"
+PIPELINE_VERSION = "0.2.0"
 
 __all__ = ["PIPELINE_VERSION", "Reader"]
+
+log = logging.getLogger(__name__)
 
 
 class Reader:
@@ -19,7 +27,12 @@ class Reader:
     _shared: Reader | None = None
 
     def __init__(self) -> None:
-        pass
+        from mercato.understand.clubs import ClubFinder
+        from mercato.understand.gazetteer import load_outlets
+
+        self.clubs = ClubFinder()
+        self.outlets = load_outlets()
+        self._rw: dict[str, dict[str, set[str]]] = {}
 
     @classmethod
     def shared(cls) -> Reader:
@@ -28,6 +41,74 @@ class Reader:
             cls._shared = cls()
         return cls._shared
 
+    def _words(self, lang: str) -> dict[str, set[str]]:
+        if lang not in self._rw:
+            from mercato.understand import lexicon
+            from mercato.understand.fees import fee_words
+            from mercato.understand.gazetteer import fold_key
+
+            lex = lexicon.load(lang)
+            d = {k.split(".", 1)[1]: {fold_key(w.rstrip("*")) for w in v} for k, v in lex.lists.items()
+                 if k.startswith("roles.")}
+            for k in ("to", "from", "to_after", "from_after", "buyer", "seller", "player_of"):
+                d.setdefault(k, set())
+            d["negation"] = {fold_key(w) for w in lex.words("modality.negation")}
+            d["stop"] = set(lex.words("names.stop"))
+            d["particles"] = set(lex.words("names.particles"))
+            d["_fee"] = fee_words(lex)  # type: ignore[assignment]
+            d["_lex"] = lex  # type: ignore[assignment]
+            self._rw[lang] = d
+        return self._rw[lang]
+
     def read(self, article: Article) -> Understanding:
-        lang = detect_language(article.text)
-        return Understanding(article_key=article.key, lang=lang, is_transfer=False, pipeline_version=PIPELINE_VERSION)
+        from mercato.understand import claims as cl
+        from mercato.understand import fees, normalize, sentences, topic
+        from mercato.understand.citations import find_citations
+        from mercato.understand.gazetteer import fold
+        from mercato.understand.players import find_players
+
+        text = normalize.clean(article.text or "")
+        if article.title and article.title not in text[:300]:
+            text = article.title.strip() + "\n" + text
+        lang = detect_language(text)
+        w = self._words(lang)
+        lex = w["_lex"]
+        folded, index = fold(normalize.protect_decimals(text))
+        sent_o = sentences.spans(text)
+        import bisect
+
+        def to_f(o: int) -> int:
+            return bisect.bisect_left(index, o)
+
+        sent_f = [(to_f(s), to_f(e)) for s, e in sent_o] or [(0, len(folded))]
+        cues = lex.find(folded)
+        club_hits = self.clubs.find(text, folded, index)
+        ctx = cl.Context(folded, index, sent_f, cues, [])
+        ctx.original = text
+        ctx.clubs = [cl.ClubRef(h.name, to_f(h.start), to_f(h.end), ctx.sent_of(to_f(h.start))) for h in club_hits]
+        outlet_hits = self.outlets.find(text)
+        blocked = [(h.start, h.end) for h in club_hits] + [(h.start, h.end) for h in outlet_hits]
+        players = find_players(text, blocked, w["stop"], w["particles"], w["player_of"])
+
+        def evidence_of(sent_idx: int) -> str:
+            if not sent_o:
+                return ""
+            s, e = sent_o[min(sent_idx, len(sent_o) - 1)]
+            return text[s:e].strip()[:400]
+
+        def evidence_at(opos: int) -> str:
+            return evidence_of(ctx.sent_of(to_f(opos)))
+
+        amounts = fees.find_amounts(text, folded, index, lex, w["_fee"])
+        kinds = Counter(c.kind for c in cues)
+        fee = fees.article_fee(amounts, free=bool(kinds["fee.free"]))
+        neg = w["negation"]
+        claims = cl.build(ctx, players, w, neg, fee, evidence_of)
+        citations = find_citations(text, self.outlets, evidence_at)
+        is_transfer, score = topic.transfer_score(kinds, len(claims))
+        mentions = [Mention(kind="club", name=h.name, surface=h.surface, start=h.start, end=h.end) for h in club_hits]
+        mentions += [Mention(kind="player", name=p.name, surface=text[s:e], start=s, end=e)
+                     for p in players for s, e in p.mentions[:3]]
+        return Understanding(article_key=article.key, lang=lang, is_transfer=is_transfer, transfer_score=score,
+                             claims=tuple(claims), citations=tuple(citations), mentions=tuple(mentions),
+                             pipeline_version=PIPELINE_VERSION)

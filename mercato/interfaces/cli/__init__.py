@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from mercato.interfaces.cli import articles, db, ingest
+from mercato.interfaces.cli import articles, batch, board, db, evaluate, ingest, sources
 from mercato.interfaces.cli._common import err_console
 
 app = typer.Typer(
@@ -33,7 +33,15 @@ def _main(
 app.command("ingest")(ingest.ingest)
 app.command("understand")(ingest.understand)
 app.command("stats")(articles.stats)
+app.command("evaluate")(evaluate.evaluate)
+app.command("batch")(batch.batch)
+app.command("sources")(sources.sources)
+app.command("watch")(sources.watch)
 app.add_typer(articles.app, name="articles")
+app.command("board")(board.board)
+app.command("saga")(board.saga)
+app.command("outlets")(board.outlets)
+app.command("serve")(board.serve)
 app.add_typer(db.app, name="db")
 
 

@@ -1,4 +1,4 @@
-"""sagas, their articles and source reliability
+"""sagas, their articles, their look-up index and source reliability
 
 Revision ID: 0003
 Revises: 0002
@@ -52,6 +52,12 @@ def upgrade() -> None:
     )
     op.create_index("ix_saga_articles_article_key", "saga_articles", ["article_key"])
     op.create_table(
+        "saga_index",
+        sa.Column("key", sa.String(length=255), primary_key=True),
+        sa.Column("saga_id", sa.String(length=255), primary_key=True),
+    )
+    op.create_index("ix_saga_index_saga_id", "saga_index", ["saga_id"])
+    op.create_table(
         "source_reliability",
         sa.Column("source", sa.String(length=255), primary_key=True),
         sa.Column("kind", sa.String(length=16), nullable=False),
@@ -67,5 +73,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("source_reliability")
+    op.drop_table("saga_index")
     op.drop_table("saga_articles")
     op.drop_table("sagas")

@@ -1,0 +1,162 @@
+"""`mercato board`, `mercato saga`, `mercato outlets`, `mercato serve`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from mercato.interfaces.cli._common import DbOption, JsonOption, console, fail, open_store, print_json, settings
+from mercato.store.board import SAGA_SORTS, BadQuery
+
+
+def _pct(x: Any) -> str:
+    return "" if x is None else f"{float(x):.0%}"
+
+
+def board(
+    club: Annotated[str | None, typer.Option(help="Only sagas where this club buys or sells.")] = None,
+    player: Annotated[str | None, typer.Option(help="Only this player (accents optional).")] = None,
+    status: Annotated[str | None, typer.Option(help="Only this status (or several, comma-separated).")] = None,
+    lang: Annotated[str | None, typer.Option(help="Only sagas reported in this language (ISO 639).")] = None,
+    since: Annotated[str | None, typer.Option(help="Last report on or after YYYY-MM-DD.")] = None,
+    until: Annotated[str | None, typer.Option(help="First report on or before YYYY-MM-DD.")] = None,
+    live: Annotated[bool, typer.Option("--live", help="Only sagas not resolved yet.")] = False,
+    sort: Annotated[str, typer.Option(help=f"Sort column: {', '.join(SAGA_SORTS)}.")] = "last_date",
+    limit: Annotated[int, typer.Option(min=1, max=10000)] = 50,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The rumour board: sagas with their clubs, status, likelihood, last report and independent sources."""
+    store = open_store(db)
+    try:
+        sagas, _ = store.board_list_sagas(club=club, player=player, status=status, lang=lang, since=since, until=until,
+                                    resolved=False if live else None, sort=sort, limit=limit)
+    except BadQuery as exc:
+        fail(exc, code=2)
+    if as_json:
+        print_json(sagas)
+        return
+    t = Table(title=f"rumour board ({len(sagas)} sagas)")
+    for col in ("id", "player", "from", "to", "status", "likelihood", "last report", "sources", "langs"):
+        t.add_column(col, overflow="fold", justify="right" if col in ("likelihood", "sources") else "left")
+    for s in sagas:
+        last = s["last_report"] or {}
+        t.add_row(s["id"], s["player"], s["from_club"] or "?", s["to_club"] or "?",
+                  s["status"] + (f" ({s['outcome']})" if s["resolved"] and s["outcome"] else ""),
+                  _pct(s["likelihood"]), f"{last.get('date') or s['last_date'] or ''} {last.get('outlet') or ''}",
+                  str(s["n_sources"]), ",".join(s["langs"]))
+    console.print(t)
+
+
+def saga(
+    saga_id: Annotated[str, typer.Argument(help="The saga id (see `mercato board`).")],
+    as_of: Annotated[str | None, typer.Option("--as-of", help="The saga as it stood on YYYY-MM-DD.")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """One saga: its timeline, provenance, contradictions, and the likelihood with the reasons for it."""
+    from fastapi import HTTPException
+
+    from mercato.interfaces.api.routes import saga_detail
+
+    store = open_store(db)
+    try:
+        s = saga_detail(store, saga_id, as_of)
+    except HTTPException as exc:
+        fail(exc.detail)
+    if as_json:
+        print_json(s)
+        return
+    console.print(f"[bold]{s['player']}[/bold]: {s['from_club'] or '?'} → {s['to_club'] or '?'}", highlight=False)
+    console.print(f"status {s['status']}{' (resolved: ' + str(s['outcome']) + ')' if s['resolved'] else ' (live)'}"
+                  f" · likelihood {_pct(s['likelihood'])} · {s['n_articles']} articles, {s['n_sources']}"
+                  f" independent sources · {s['first_date'] or '?'} to {s['last_date'] or '?'}", highlight=False)
+    t = Table(title="timeline")
+    for col in ("date", "outlet", "lang", "stage", "fee", "cites", "original", "evidence"):
+        t.add_column(col, overflow="fold")
+    for e in s["timeline"]:
+        fee = f"€{e['fee_eur_m']}m" if e.get("fee_eur_m") is not None else e.get("fee_raw") or ""
+        t.add_row(e.get("date") or "", e.get("outlet") or "", e.get("lang") or "", e.get("stage") or "", fee,
+                  ", ".join(e.get("cited") or []),
+                  "original" if e.get("original") else ("copy" if e.get("copy_of") else "re-report"),
+                  e.get("evidence") or e.get("title") or "")
+    console.print(t)
+    edges = s["provenance"].get("edges") or []
+    if edges:
+        console.print("[bold]provenance[/bold] " + "; ".join(f"{e.get('source')} -{e.get('kind')}-> {e.get('target')}"
+                                                             for e in edges[:30]), highlight=False, markup=True)
+    for c in s["contradictions"]:
+        a, b = c.get("a") or {}, c.get("b") or {}
+        console.print(f"[bold]contradiction[/bold] ({c.get('kind')}): {a.get('outlet')} says {a.get('value')} vs "
+                      f"{b.get('outlet')} says {b.get('value')} {c.get('note') or ''}", highlight=False)
+    if s["explanation"]:
+        t = Table(title=f"why {_pct(s['likelihood'])}")
+        for col in ("factor", "effect", "detail"):
+            t.add_column(col, overflow="fold")
+        for f in s["explanation"]:
+            t.add_row(str(f.get("factor", "")), str(f.get("effect", "")), str(f.get("detail", "")))
+        console.print(t)
+
+
+def outlets(
+    kind: Annotated[str | None, typer.Option(help="Only outlets, journalists, agencies…")] = None,
+    sort: Annotated[str, typer.Option(help="reliability, resolved, hits, originals, rereports, source.")] = "reliability",
+    limit: Annotated[int, typer.Option(min=1, max=10000)] = 100,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Reliability per outlet and journalist: resolved sagas, hits, originals vs re-reports."""
+    try:
+        rows, _ = open_store(db).list_outlets(kind=kind, sort=sort, limit=limit)
+    except BadQuery as exc:
+        fail(exc, code=2)
+    if as_json:
+        print_json(rows)
+        return
+    t = Table(title="outlets and journalists")
+    for col in ("source", "kind", "reliability", "resolved", "hits", "originals", "re-reports"):
+        t.add_column(col, overflow="fold", justify="left" if col in ("source", "kind") else "right")
+    for r in rows:
+        t.add_row(r["source"], r["kind"], _pct(r["reliability"]), str(r["resolved"]), str(r["hits"]),
+                  str(r["originals"]), str(r["rereports"]))
+    console.print(t)
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port (0 picks a free one).")] = 8000,
+    db: DbOption = None,
+) -> None:
+    """Serve the dashboard and the JSON API; prints the address and serves until Ctrl-C."""
+    import socket
+
+    from mercato.errors import MercatoError
+
+    try:
+        import uvicorn
+
+        from mercato.interfaces.api import create_app
+
+        conf = settings(db)
+        app = create_app(open_store(db), conf)
+    except ImportError:
+        fail("the web extra is not installed; run: pip install 'mercato[web]'")
+    except MercatoError as exc:
+        fail(exc)
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        fail(f"cannot listen on {host}:{port}: {exc.strerror}")
+    bound = sock.getsockname()[1]
+    shown = f"[{host}]" if ":" in host else host
+    console.print(f"Mercato dashboard on http://{shown}:{bound}/ (API at /api, schema at /openapi.json);"
+                  " Ctrl-C stops it", highlight=False)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
+    try:
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:
+        pass

@@ -1,0 +1,382 @@
+"""Read queries behind the rumour board: sagas, outlets, clubs, players, feeds (owned by the interfaces work).
+
+Every list is filtered with bound parameters only, sorted by a whitelisted column, and paged with an opaque
+keyset cursor (``sort value, id``) so a page costs the same at row 10 and at row 10,000.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+
+from mercato.errors import MercatoError
+from mercato.store import schema as t
+
+
+class BadQuery(MercatoError):
+    """A list request the store refuses: an unknown sort column or a cursor it did not issue."""
+
+    code = "bad-query"
+
+
+SAGA_SORTS: dict[str, tuple[str, Any]] = {
+    # name -> (column, value used for NULL so that keyset comparisons stay total)
+    "last_date": ("last_date", ""),
+    "first_date": ("first_date", ""),
+    "likelihood": ("likelihood", -1.0),
+    "n_sources": ("n_sources", -1),
+    "n_articles": ("n_articles", -1),
+    "player": ("player", ""),
+    "status": ("status", ""),
+    "updated_at": ("updated_at", ""),
+}
+OUTLET_SORTS: dict[str, tuple[str, Any]] = {
+    "reliability": ("reliability", -1.0),
+    "resolved": ("resolved", -1),
+    "hits": ("hits", -1),
+    "originals": ("originals", -1),
+    "rereports": ("rereports", -1),
+    "source": ("source", ""),
+}
+ORDERS = ("asc", "desc")
+HIT_STAGES = {"done": ("agreement", "medical", "done", "loan"), "collapsed": ("collapsed", "denied")}
+
+
+def encode_cursor(values: Sequence[Any]) -> str:
+    raw = json.dumps(list(values), separators=(",", ":"), ensure_ascii=True).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, expect: Sequence[str]) -> list[Any]:
+    """The values of a cursor issued for the same sort and order; anything else is refused."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        values = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise BadQuery("invalid cursor; pass the 'next' value of a previous page") from None
+    if not isinstance(values, list) or len(values) != len(expect) + 2 or values[: len(expect)] != list(expect):
+        raise BadQuery("invalid cursor for this sort and order; pass the 'next' value of a previous page")
+    if not isinstance(values[-2], (str, int, float)) or not isinstance(values[-1], str):
+        raise BadQuery("invalid cursor; pass the 'next' value of a previous page")
+    return values[-2:]
+
+
+def check_sort(sort: str, order: str, allowed: dict[str, Any]) -> None:
+    if sort not in allowed:
+        raise BadQuery(f"unknown sort column {sort!r}; allowed: {', '.join(sorted(allowed))}")
+    if order not in ORDERS:
+        raise BadQuery(f"unknown order {order!r}; allowed: asc, desc")
+
+
+def _keyset(stmt: Any, table: sa.Table, key: str, sort: str, order: str, allowed: dict[str, tuple[str, Any]],
+            cursor: str | None, limit: int) -> tuple[Any, Any]:
+    """Apply sort, tiebreak and the cursor to ``stmt``; returns (stmt, expression of the sort value)."""
+    check_sort(sort, order, allowed)
+    col_name, null_value = allowed[sort]
+    expr = sa.func.coalesce(table.c[col_name], null_value)
+    tiebreak = table.c[key]
+    if cursor:
+        value, last = decode_cursor(cursor, [sort, order])
+        after = expr < value if order == "desc" else expr > value
+        stmt = stmt.where(sa.or_(after, sa.and_(expr == value, tiebreak > last)))
+    stmt = stmt.order_by(expr.desc() if order == "desc" else expr.asc(), tiebreak.asc()).limit(limit + 1)
+    return stmt, expr
+
+
+def _page(rows: list[Any], limit: int, sort: str, order: str, key: str, value_of: Any) -> tuple[list[Any], str | None]:
+    if len(rows) <= limit:
+        return rows, None
+    rows = rows[:limit]
+    last = rows[-1]
+    return rows, encode_cursor([sort, order, value_of(last), last._mapping[key]])
+
+
+def saga_from_row(r: Any, *, with_data: bool = False) -> dict[str, Any]:
+    m = r._mapping
+    out = {
+        "id": m["id"], "player": m["player"], "player_key": m["player_key"], "from_club": m["from_club"],
+        "to_club": m["to_club"], "status": m["status"], "resolved": bool(m["resolved"]), "outcome": m["outcome"],
+        "likelihood": m["likelihood"], "first_date": m["first_date"], "last_date": m["last_date"],
+        "n_articles": int(m["n_articles"] or 0), "n_sources": int(m["n_sources"] or 0),
+        "langs": list(m["langs"] or []), "updated_at": m["updated_at"],
+    }
+    data = m.get("data")
+    timeline = (data or {}).get("timeline") or []
+    out["last_report"] = _last_report(timeline)
+    if with_data:
+        out["data"] = data or {}
+    return out
+
+
+def _last_report(timeline: list[dict[str, Any]]) -> dict[str, Any] | None:
+    dated = [e for e in timeline if isinstance(e, dict)]
+    if not dated:
+        return None
+    last = max(dated, key=lambda e: (e.get("date") or "", e.get("article_key") or ""))
+    return {k: last.get(k) for k in ("article_key", "date", "outlet", "stage", "title")}
+
+
+def _ci_contains(col: Any, text: str) -> Any:
+    return sa.func.lower(col).contains(text.lower(), autoescape=True)
+
+
+class BoardRepo:
+    """Mixed into :class:`mercato.store.Store`."""
+
+    engine: sa.Engine
+
+    # -- sagas -------------------------------------------------------------------------------------------------
+    def _saga_filters(self, stmt: Any, *, club: str | None = None, player: str | None = None,
+                      status: str | None = None, lang: str | None = None, since: str | None = None,
+                      until: str | None = None, q: str | None = None, resolved: bool | None = None,
+                      outlet: str | None = None) -> Any:
+        s = t.sagas
+        if club:
+            stmt = stmt.where(sa.or_(s.c.from_club == club, s.c.to_club == club))
+        if player:
+            from mercato.store.understanding import player_key
+
+            stmt = stmt.where(sa.or_(s.c.player_key == player_key(player), s.c.player == player))
+        if status:
+            stmt = stmt.where(s.c.status.in_([x.strip() for x in status.split(",") if x.strip()]))
+        if lang:
+            # langs is a JSON list of ISO codes; the code is matched as a quoted literal inside its text
+            stmt = stmt.where(sa.cast(s.c.langs, sa.Text).contains(json.dumps(lang), autoescape=True))
+        if since:
+            stmt = stmt.where(s.c.last_date >= since)
+        if until:
+            stmt = stmt.where(s.c.first_date <= until)
+        if resolved is not None:
+            stmt = stmt.where(s.c.resolved.is_(sa.true()) if resolved else s.c.resolved.is_(sa.false()))
+        if q:
+            stmt = stmt.where(sa.or_(_ci_contains(s.c.player, q), _ci_contains(s.c.from_club, q),
+                                     _ci_contains(s.c.to_club, q)))
+        if outlet:
+            sa_ = t.saga_articles
+            stmt = stmt.where(s.c.id.in_(sa.select(sa_.c.saga_id).where(sa_.c.outlet == outlet)))
+        return stmt
+
+    def board_list_sagas(self, *, sort: str = "last_date", order: str = "desc", limit: int = 50,
+                         cursor: str | None = None, **filters: Any) -> tuple[list[dict[str, Any]], str | None]:
+        """A page of sagas (without their data blobs) and the cursor of the next page (None at the end)."""
+        s = t.sagas
+        cols = [c for c in s.c if c.name != "data"]
+        # the timeline is needed for the last report; it is read as part of data but trimmed here
+        stmt = self._saga_filters(sa.select(*cols, s.c.data), **filters)
+        stmt, expr = _keyset(stmt, s, "id", sort, order, SAGA_SORTS, cursor, limit)
+        col_name, null_value = SAGA_SORTS[sort]
+        with self.engine.connect() as conn:
+            rows = conn.execute(stmt).all()
+        rows, nxt = _page(rows, limit, sort, order, "id",
+                          lambda r: null_value if r._mapping[col_name] is None else r._mapping[col_name])
+        return [saga_from_row(r) for r in rows], nxt
+
+    def board_count_sagas(self, **filters: Any) -> int:
+        stmt = self._saga_filters(sa.select(sa.func.count()).select_from(t.sagas), **filters)
+        with self.engine.connect() as conn:
+            return int(conn.execute(stmt).scalar_one())
+
+    def board_get_saga(self, saga_id: str) -> dict[str, Any] | None:
+        """One saga with its data (timeline, provenance, contradictions, explanation) and its articles."""
+        s, sa_, a = t.sagas, t.saga_articles, t.articles
+        with self.engine.connect() as conn:
+            r = conn.execute(sa.select(s).where(s.c.id == saga_id)).first()
+            if r is None:
+                return None
+            arts = conn.execute(
+                sa.select(sa_.c.article_key, sa_.c.role, sa_.c.stage, sa_.c.date, sa_.c.outlet, sa_.c.is_original,
+                          a.c.title, a.c.url)
+                .select_from(sa_.outerjoin(a, a.c.key == sa_.c.article_key))
+                .where(sa_.c.saga_id == saga_id)
+                .order_by(sa_.c.date.asc().nulls_first(), sa_.c.article_key)
+            ).all()
+        out = saga_from_row(r, with_data=True)
+        out["articles"] = [
+            {"article_key": x.article_key, "role": x.role, "stage": x.stage, "date": x.date, "outlet": x.outlet,
+             "is_original": None if x.is_original is None else bool(x.is_original), "title": x.title, "url": x.url}
+            for x in arts
+        ]
+        return out
+
+    def board_saga_ids(self, limit: int = 1000) -> list[str]:
+        with self.engine.connect() as conn:
+            return [r[0] for r in conn.execute(sa.select(t.sagas.c.id).order_by(t.sagas.c.id).limit(limit))]
+
+    def board_list_article_page(self, *, q: str | None = None, outlet: str | None = None, limit: int = 50,
+                          cursor: str | None = None) -> tuple[list[dict[str, Any]], str | None]:
+        """Articles in key order, a page at a time; ``q`` is a literal searched in titles and texts."""
+        a = t.articles
+        stmt = sa.select(a.c.key, a.c.url, a.c.outlet, a.c.title, a.c.published, a.c.external_id)
+        if q:
+            stmt = stmt.where(sa.or_(_ci_contains(a.c.title, q), _ci_contains(a.c.text, q)))
+        if outlet:
+            stmt = stmt.where(a.c.outlet == outlet)
+        if cursor:
+            stmt = stmt.where(a.c.key > decode_cursor(cursor, ["key", "asc"])[1])
+        stmt = stmt.order_by(a.c.key).limit(limit + 1)
+        with self.engine.connect() as conn:
+            rows = conn.execute(stmt).all()
+        rows, nxt = _page(rows, limit, "key", "asc", "key", lambda r: r.key)
+        return [{"key": r.key, "url": r.url, "outlet": r.outlet, "title": r.title, "date": r.published,
+                 "external_id": r.external_id} for r in rows], nxt
+
+    # -- outlets and journalists ------------------------------------------------------------------------------
+    def board_list_outlets(self, *, sort: str = "reliability", order: str = "desc", limit: int = 100,
+                     cursor: str | None = None, kind: str | None = None,
+                     q: str | None = None) -> tuple[list[dict[str, Any]], str | None]:
+        """Learned reliability per outlet and journalist (``source_reliability``), a page at a time."""
+        r = t.source_reliability
+        stmt = sa.select(r)
+        if kind:
+            stmt = stmt.where(r.c.kind == kind)
+        if q:
+            stmt = stmt.where(_ci_contains(r.c.source, q))
+        stmt, _ = _keyset(stmt, r, "source", sort, order, OUTLET_SORTS, cursor, limit)
+        col_name, null_value = OUTLET_SORTS[sort]
+        with self.engine.connect() as conn:
+            rows = conn.execute(stmt).all()
+        rows, nxt = _page(rows, limit, sort, order, "source",
+                          lambda x: null_value if x._mapping[col_name] is None else x._mapping[col_name])
+        return [_reliability(x) for x in rows], nxt
+
+    def board_get_outlet(self, name: str) -> dict[str, Any] | None:
+        """An outlet or journalist: its reliability row, its sagas, its articles and its hit history."""
+        r, sa_, s, a, c = t.source_reliability, t.saga_articles, t.sagas, t.articles, t.citations
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(r).where(r.c.source == name)).first()
+            n_articles = int(conn.execute(sa.select(sa.func.count()).select_from(a).where(a.c.outlet == name))
+                             .scalar_one())
+            n_cited = int(conn.execute(sa.select(sa.func.count()).select_from(c).where(c.c.name == name))
+                          .scalar_one())
+            if row is None and n_articles == 0 and n_cited == 0:
+                return None
+            reports = conn.execute(
+                sa.select(sa_.c.saga_id, sa_.c.stage, sa_.c.date, sa_.c.is_original, s.c.player, s.c.from_club,
+                          s.c.to_club, s.c.status, s.c.resolved, s.c.outcome, s.c.last_date)
+                .select_from(sa_.join(s, s.c.id == sa_.c.saga_id))
+                .where(sa_.c.outlet == name)
+                .order_by(s.c.last_date.asc().nulls_first(), sa_.c.saga_id, sa_.c.date)
+            ).all()
+            arts = conn.execute(sa.select(a.c.key, a.c.title, a.c.published, a.c.url).where(a.c.outlet == name)
+                                .order_by(a.c.published.desc().nulls_last(), a.c.key).limit(50)).all()
+        sagas: dict[str, dict[str, Any]] = {}
+        for x in reports:
+            d = sagas.setdefault(x.saga_id, {
+                "id": x.saga_id, "player": x.player, "from_club": x.from_club, "to_club": x.to_club,
+                "status": x.status, "resolved": bool(x.resolved), "outcome": x.outcome, "last_date": x.last_date,
+                "stages": [], "originals": 0, "reports": 0, "hit": None})
+            d["reports"] += 1
+            d["originals"] += 1 if x.is_original else 0
+            if x.stage:
+                d["stages"].append(x.stage)
+        history, hits, resolved = [], 0, 0
+        for d in sagas.values():
+            if d["resolved"] and d["outcome"] in HIT_STAGES:
+                d["hit"] = any(st in HIT_STAGES[d["outcome"]] for st in d["stages"][-1:])
+                resolved += 1
+                hits += 1 if d["hit"] else 0
+                history.append({"date": d["last_date"], "saga_id": d["id"], "hit": d["hit"],
+                                "reliability": round(hits / resolved, 4), "resolved": resolved})
+        return {
+            "source": name,
+            "reliability": _reliability(row) if row is not None else None,
+            "n_articles": n_articles,
+            "n_cited": n_cited,
+            "sagas": list(sagas.values()),
+            "history": history,
+            "articles": [{"key": x.key, "title": x.title, "date": x.published, "url": x.url} for x in arts],
+        }
+
+    # -- clubs and players ------------------------------------------------------------------------------------
+    def board_list_clubs(self, *, q: str | None = None, limit: int = 500) -> list[dict[str, Any]]:
+        """Clubs named by sagas, with how many sagas they buy in and sell in."""
+        s = t.sagas
+        outs = sa.select(s.c.from_club.label("club"), sa.literal(1).label("out_"), sa.literal(0).label("in_")) \
+            .where(s.c.from_club.is_not(None))
+        ins = sa.select(s.c.to_club.label("club"), sa.literal(0).label("out_"), sa.literal(1).label("in_")) \
+            .where(s.c.to_club.is_not(None))
+        u = sa.union_all(outs, ins).subquery()
+        stmt = sa.select(u.c.club, sa.func.sum(u.c.out_).label("selling"), sa.func.sum(u.c.in_).label("buying")) \
+            .group_by(u.c.club)
+        if q:
+            stmt = stmt.where(_ci_contains(u.c.club, q))
+        stmt = stmt.order_by(sa.func.count().desc(), u.c.club).limit(limit)
+        with self.engine.connect() as conn:
+            return [{"club": r.club, "selling": int(r.selling), "buying": int(r.buying),
+                     "sagas": int(r.selling) + int(r.buying)} for r in conn.execute(stmt)]
+
+    def board_list_players(self, *, q: str | None = None, limit: int = 500) -> list[dict[str, Any]]:
+        """Players with sagas, with their number of sagas and the last date they were reported."""
+        s = t.sagas
+        stmt = sa.select(s.c.player_key, sa.func.min(s.c.player).label("player"),
+                         sa.func.count().label("sagas"), sa.func.max(s.c.last_date).label("last_date")) \
+            .group_by(s.c.player_key)
+        if q:
+            stmt = stmt.where(_ci_contains(s.c.player, q))
+        stmt = stmt.order_by(sa.func.max(s.c.last_date).desc().nulls_last(), s.c.player_key).limit(limit)
+        with self.engine.connect() as conn:
+            return [{"player_key": r.player_key, "player": r.player, "sagas": int(r.sagas),
+                     "last_date": r.last_date} for r in conn.execute(stmt)]
+
+    def board_get_player(self, key: str) -> dict[str, Any] | None:
+        from mercato.store.understanding import player_key
+
+        folded = player_key(key)
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(t.players).where(t.players.c.key == folded)).first()
+        sagas, _ = self.board_list_sagas(player=key, limit=200)
+        if row is None and not sagas:
+            return None
+        info = dict(row._mapping) if row is not None else {}
+        return {"player_key": folded, "player": info.get("name") or (sagas[0]["player"] if sagas else key),
+                "aliases": info.get("aliases") or [], "clubs": info.get("clubs") or [],
+                "n_articles": info.get("n_articles"), "sagas": sagas}
+
+    def board_get_club(self, name: str) -> dict[str, Any] | None:
+        sagas, _ = self.board_list_sagas(club=name, limit=500)
+        if not sagas:
+            return None
+        return {"club": name, "buying": [s for s in sagas if s["to_club"] == name],
+                "selling": [s for s in sagas if s["from_club"] == name]}
+
+    # -- feeds and calibration --------------------------------------------------------------------------------
+    def board_list_feeds(self) -> list[dict[str, Any]]:
+        """Every followed feed with its health (last poll, last success, errors)."""
+        f = t.feeds
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(f).order_by(f.c.url)).all()
+        keep = ("url", "name", "lang", "last_polled", "last_ok", "next_poll", "last_status", "error_count",
+                "consecutive_errors", "last_error", "entries_seen", "entries_added", "added_at")
+        return [{k: r._mapping[k] for k in keep} for r in rows]
+
+    def board_calibration(self, bins: int = 10) -> dict[str, Any]:
+        """Reliability diagram of resolved sagas: mean predicted likelihood vs observed share that happened."""
+        s = t.sagas
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(s.c.likelihood, s.c.outcome).where(
+                s.c.resolved.is_(sa.true()), s.c.likelihood.is_not(None), s.c.outcome.in_(("done", "collapsed"))
+            )).all()
+        acc = [[0, 0.0, 0] for _ in range(bins)]
+        brier = 0.0
+        for lk, outcome in rows:
+            p = min(max(float(lk), 0.0), 1.0)
+            y = 1 if outcome == "done" else 0
+            b = acc[min(int(p * bins), bins - 1)]
+            b[0] += 1
+            b[1] += p
+            b[2] += y
+            brier += (p - y) ** 2
+        out_bins = [{"lo": i / bins, "hi": (i + 1) / bins, "n": n, "predicted": round(sp / n, 4) if n else None,
+                     "observed": round(sy / n, 4) if n else None} for i, (n, sp, sy) in enumerate(acc)]
+        return {"n": len(rows), "brier": round(brier / len(rows), 4) if rows else None, "bins": out_bins}
+
+
+def _reliability(r: Any) -> dict[str, Any]:
+    m = r._mapping
+    return {"source": m["source"], "kind": m["kind"], "resolved": int(m["resolved"] or 0),
+            "hits": int(m["hits"] or 0), "originals": int(m["originals"] or 0), "rereports": int(m["rereports"] or 0),
+            "prior": m["prior"], "reliability": m["reliability"], "updated_at": m["updated_at"]}

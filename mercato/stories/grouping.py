@@ -1,0 +1,143 @@
+"""Claims grouped into sagas: player + from-club + to-club, across languages, outlets and months.
+
+* A *link* is one (player, from, to). Player names match when one's words are all in the other's ("Kolo Muani" /
+  "Randal Kolo Muani"); a claim without a selling club joins the link of the same player and buying club.
+* A link splits into *epochs* (separate sagas) only when it was revived after it ended with a different outcome:
+  reports more than ``revival_gap_days`` after the move was done (a loan, then a permanent move), or after a
+  collapse when the revival ends with the move done. A link that recurs with the same outcome stays one saga.
+* Look-ups are keyed: every saga is indexed under ``word>to-club`` (or ``word<from-club`` when the buyer is
+  unknown) for each word of the player's name, so a new claim finds its candidate sagas without scanning.
+
+The result is a deterministic function of the set of reports on a link, so ingesting in any order or in any
+number of batches gives the same sagas.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from mercato.stories.params import Params
+from mercato.stories.records import (
+    STRENGTH,
+    TERMINAL_DONE,
+    Report,
+    canonical_club,
+    club_key,
+    days_between,
+    player_tokens,
+    same_player,
+    slug,
+)
+
+
+def lookup_keys(player: str, from_club: str | None, to_club: str | None, p: Params) -> list[str]:
+    """Index keys a claim is looked up under (and a saga is stored under)."""
+    toks = [t for t in player_tokens(player) if len(t) >= 2]
+    to_k, from_k = club_key(to_club, p), club_key(from_club, p)
+    if to_k:
+        return sorted({f"{t}>{to_k}"[:255] for t in toks})
+    if from_k:
+        return sorted({f"{t}<{from_k}"[:255] for t in toks})
+    return []
+
+
+def usable(r: Report, p: Params) -> bool:
+    return bool(player_tokens(r.player)) and bool(club_key(r.to_club, p) or club_key(r.from_club, p))
+
+
+@dataclass
+class Link:
+    tokens: tuple[str, ...]
+    player: str
+    from_key: str
+    to_key: str
+    from_club: str | None
+    to_club: str | None
+    reports: list[Report] = field(default_factory=list)
+
+
+def _specificity(r: Report, p: Params) -> tuple:
+    return (-len(player_tokens(r.player)), not club_key(r.from_club, p), not club_key(r.to_club, p),
+            -len(r.player), r.player, r.article_key, r.stage)
+
+
+def cluster_links(reports: Iterable[Report], p: Params) -> list[Link]:
+    """Reports grouped by link, the most specific names first so the result does not depend on input order."""
+    links: dict[str, list[Link]] = {}
+    out: list[Link] = []
+    for r in sorted((r for r in reports if usable(r, p)), key=lambda r: _specificity(r, p)):
+        toks, fk, tk = player_tokens(r.player), club_key(r.from_club, p), club_key(r.to_club, p)
+        bucket = links.setdefault(tk if tk else "<" + fk, [])
+        cands = [lk for lk in bucket if same_player(lk.tokens, toks) and (not fk or not lk.from_key or lk.from_key == fk)]
+        if cands:
+            link = max(cands, key=lambda lk: (len(lk.reports), -out.index(lk)))
+            if fk and not link.from_key:
+                link.from_key, link.from_club = fk, canonical_club(r.from_club or "")
+        else:
+            link = Link(toks, r.player, fk, tk, canonical_club(r.from_club or "") if fk else None,
+                        canonical_club(r.to_club or "") if tk else None)
+            bucket.append(link)
+            out.append(link)
+        link.reports.append(r)
+    for link in out:
+        link.reports = one_per_article(link.reports)
+    return out
+
+
+def one_per_article(reports: Sequence[Report]) -> list[Report]:
+    """An article's claims on one link become one report: its primary claim, else its strongest."""
+    best: dict[str, Report] = {}
+    for r in reports:
+        cur = best.get(r.article_key)
+        if cur is None or (r.primary, STRENGTH.get(r.stage, 0)) > (cur.primary, STRENGTH.get(cur.stage, 0)):
+            best[r.article_key] = r
+    return sorted(best.values(), key=Report.order)
+
+
+def split_epochs(reports: Sequence[Report], p: Params) -> list[list[Report]]:
+    """A link's reports split where the saga was revived after ending with a different outcome."""
+    dated = sorted((r for r in reports if r.lo), key=Report.order)
+    undated = [r for r in reports if not r.lo]
+    epochs: list[list[Report]] = [[]]
+    done_at: str | None = None
+    col_at: str | None = None
+    for i, r in enumerate(dated):
+        after_done = bool(done_at) and days_between(done_at, r.lo) > p.revival_gap_days  # type: ignore[arg-type]
+        revived = (bool(col_at) and days_between(col_at, r.lo) > p.revival_gap_days  # type: ignore[arg-type]
+                   and any(x.stage in TERMINAL_DONE for x in dated[i:]))
+        if epochs[-1] and (after_done or revived):
+            epochs.append([])
+            done_at = col_at = None
+        epochs[-1].append(r)
+        if r.stage in TERMINAL_DONE and done_at is None:
+            done_at = r.hi
+        if r.stage == "collapsed":
+            col_at = r.hi
+    if not epochs[-1]:
+        epochs[-1] = []
+    for r in undated:
+        target = epochs[-1]
+        if len(epochs) > 1:
+            if r.stage in TERMINAL_DONE:
+                target = next((e for e in reversed(epochs) if any(x.stage in TERMINAL_DONE for x in e)), target)
+            elif r.stage == "collapsed":
+                target = next((e for e in reversed(epochs) if any(x.stage == "collapsed" for x in e)), target)
+        target.append(r)
+    return [sorted(e, key=Report.order) for e in epochs if e]
+
+
+def saga_id(link: Link, epoch: int, first: Report) -> str:
+    parts = [slug(link.player) or "player", slug(link.from_club) if link.from_key else "", slug(link.to_club) or "x"]
+    base = "-".join(x for x in parts if x) if link.from_key else f"{parts[0]}-to-{parts[2]}"
+    if not link.to_key:
+        base = f"{parts[0]}-{parts[1]}-out"
+    if epoch > 0 and first.lo:
+        base += "-" + first.lo[:7].replace("-", "")
+    elif epoch > 0:
+        base += f"-{epoch}"
+    return base[:255]
+
+
+def link_key(link: Link) -> str:
+    return f"{' '.join(link.tokens)}|{link.from_key}|{link.to_key}"[:255]

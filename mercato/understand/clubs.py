@@ -1,0 +1,63 @@
+"""Clubs: gazetteer hits with the ambiguous forms decided by rules (``data/ambiguity.toml``)."""
+
+from __future__ import annotations
+
+import logging
+import tomllib
+from importlib import resources
+from pathlib import Path
+
+from mercato.understand.gazetteer import Hit, fold_key, load_clubs
+
+log = logging.getLogger(__name__)
+
+
+def _rules() -> dict:
+    path = Path(str(resources.files("mercato") / "data" / "ambiguity.toml"))
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+class ClubFinder:
+    """Club mentions of a text, ambiguity resolved."""
+
+    def __init__(self) -> None:
+        self.gazetteer = load_clubs()
+        rules = _rules()
+        default = rules.get("default", {})
+        self.default = ({fold_key(w) for w in default.get("reject_before", [])},
+                        {fold_key(w) for w in default.get("reject_after", [])})
+        self.forms = {fold_key(k): ({fold_key(w) for w in v.get("reject_before", [])},
+                                    {fold_key(w) for w in v.get("reject_after", [])})
+                      for k, v in rules.get("forms", {}).items()}
+
+    def find(self, text: str, folded: str, index: list[int]) -> list[Hit]:
+        import bisect
+
+        try:
+            hits = self.gazetteer.find(text)
+        except Exception:  # noqa: BLE001 - a gazetteer bug must not lose the rest of the article
+            log.exception("club gazetteer failed on a text of %d characters", len(text))
+            return []
+        full = {h.name for h in hits if h.kind != "ambiguous"}
+        out = []
+        for h in hits:
+            if h.kind == "nickname" and not h.capitalised:
+                continue  # "che", "reds" in running text
+            if h.kind != "ambiguous":
+                out.append(h)
+                continue
+            if not h.capitalised:
+                continue
+            fs = bisect.bisect_left(index, h.start)
+            fe = bisect.bisect_left(index, h.end)
+            before = folded[max(0, fs - 25):fs].split()
+            after = folded[fe:fe + 25].split()
+            rb, ra = self.forms.get(fold_key(h.surface), self.default)
+            rb, ra = rb | self.default[0], ra | self.default[1]
+            b1, b2 = " ".join(before[-1:]), " ".join(before[-2:])
+            a1, a2 = " ".join(after[:1]), " ".join(after[:2])
+            if b1 in rb or b2 in rb or a1 in ra or a2 in ra:
+                continue
+            name = next((c for c in h.candidates if c in full), h.name)
+            out.append(Hit(h.start, h.end, h.surface, name, h.kind, h.lang, h.candidates))
+        return out

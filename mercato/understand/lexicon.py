@@ -1,0 +1,140 @@
+"""Language knowledge as data: cue lexicons from ``mercato/data/<lang>/cues.toml``, compiled to one matcher.
+
+Every cue is written as it appears in text and folded like the text (anyascii, lowercase, punctuation to
+spaces), so one matcher works for every script. A cue matches on a word start; it must also end on a word
+end unless it ends in ``*`` (a stem: "trattativ*" matches "trattativa", "trattative"). The English file is
+merged into every other language (English phrases travel: "here we go", "medical"), and languages without a
+file read with English alone.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from mercato.errors import UnderstandError
+from mercato.understand.gazetteer import fold_key
+
+STAGES = ("interest", "talks", "bid", "agreement", "medical", "done", "loan", "collapsed", "denied")
+#: every list a cues.toml may hold, by section; a test validates each language's file against it
+SCHEMA: dict[str, tuple[str, ...]] = {
+    "stage": STAGES,
+    "modality": ("negation", "hedge", "past"),
+    "roles": ("to", "from", "to_after", "from_after", "buyer", "seller", "player_of"),
+    "attribution": ("cue", "official"),
+    "fee": ("million", "thousand", "euro", "pound", "dollar", "salary", "clause", "asking", "loan_fee", "option",
+            "addons", "upto", "total", "free", "years"),
+    "topic": ("transfer", "match", "injury"),
+    "names": ("stop", "particles"),
+}
+
+
+def _data_dir() -> Path:
+    return Path(str(resources.files("mercato") / "data"))
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """One cue found in a folded text: ``start``/``end`` index the folded text."""
+
+    start: int
+    end: int
+    kind: str  # "section.list", e.g. "stage.done", "roles.to"
+    text: str
+
+
+@dataclass
+class Lexicon:
+    """The compiled cues of one language (merged with English)."""
+
+    lang: str
+    lists: dict[str, list[str]] = field(default_factory=dict)
+    _regex: re.Pattern[str] | None = None
+    _kind_of: dict[str, list[str]] = field(default_factory=dict)
+    _stems: list[tuple[str, list[str]]] = field(default_factory=list)
+
+    def words(self, kind: str) -> list[str]:
+        return self.lists.get(kind, [])
+
+    def compile(self) -> Lexicon:
+        exact: dict[str, list[str]] = {}
+        stems: dict[str, list[str]] = {}
+        for kind, cues in self.lists.items():
+            if kind.startswith("names."):  # names are matched case-sensitively by the player finder
+                continue
+            for cue in cues:
+                stem = cue.endswith("*")
+                key = fold_key(cue[:-1] if stem else cue)
+                if not key:
+                    continue
+                (stems if stem else exact).setdefault(key, []).append(kind)
+        parts = []
+        for key in sorted(set(exact) | set(stems), key=len, reverse=True):
+            esc = re.escape(key)
+            if key in exact:
+                parts.append(esc + r"(?![a-z0-9])")
+            if key in stems:
+                parts.append(esc + r"[a-z0-9]*")
+        self._kind_of = exact
+        self._stems = sorted(stems.items(), key=lambda kv: len(kv[0]), reverse=True)
+        self._regex = re.compile(r"(?<![a-z0-9])(?:" + "|".join(parts) + ")") if parts else None
+        return self
+
+    def _kinds(self, matched: str) -> list[str]:
+        if matched in self._kind_of:
+            return self._kind_of[matched]
+        for key, kinds in self._stems:
+            if matched.startswith(key):
+                return kinds
+        return []
+
+    def find(self, folded: str) -> list[Cue]:
+        """Every cue in a folded text (longest first at each position; one match may carry several kinds)."""
+        if self._regex is None:
+            return []
+        out = []
+        for m in self._regex.finditer(folded):
+            for kind in self._kinds(m.group(0)):
+                out.append(Cue(m.start(), m.end(), kind, m.group(0)))
+        return out
+
+
+def _read(path: Path) -> dict[str, list[str]]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise UnderstandError(f"cannot read cue lexicon: {exc}", where=str(path)) from exc
+    out: dict[str, list[str]] = {}
+    for section, lists in data.items():
+        if section == "meta":
+            continue
+        if section not in SCHEMA or not isinstance(lists, dict):
+            raise UnderstandError(f"unknown section [{section}]; allowed: {', '.join(SCHEMA)}", where=str(path))
+        for name, cues in lists.items():
+            if name not in SCHEMA[section]:
+                raise UnderstandError(f"unknown list {section}.{name}; allowed: {', '.join(SCHEMA[section])}",
+                                      where=str(path))
+            if not isinstance(cues, list) or not all(isinstance(c, str) and c.strip() for c in cues):
+                raise UnderstandError(f"{section}.{name} must be a list of non-empty strings", where=str(path))
+            out[f"{section}.{name}"] = list(cues)
+    return out
+
+
+def available_languages() -> list[str]:
+    return sorted(p.parent.name for p in _data_dir().glob("*/cues.toml"))
+
+
+@functools.lru_cache(maxsize=64)
+def load(lang: str) -> Lexicon:
+    """The lexicon of ``lang`` merged with English (English alone for languages without a file)."""
+    base = _data_dir()
+    lists = _read(base / "en" / "cues.toml")
+    own = base / lang / "cues.toml"
+    if lang != "en" and own.is_file():
+        for kind, cues in _read(own).items():
+            lists[kind] = cues + [c for c in lists.get(kind, []) if c not in cues]
+    return Lexicon(lang, lists).compile()

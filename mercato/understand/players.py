@@ -1,0 +1,107 @@
+"""Players: person-name spans (capitalised sequences in alphabetic scripts, transliterated to Latin), filtered
+by stop lists and the clubs and outlets found, then grouped so a surname alone joins its full name."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from mercato.understand.gazetteer import fold_key
+
+_TOKEN = re.compile(r"[^\W\d_][\w’'\-.]*[^\W_]|[^\W\d_]")
+
+
+@dataclass
+class Player:
+    name: str  # best full name (Latin script)
+    key: str  # folded full name
+    surname: str  # folded last token
+    mentions: list[tuple[int, int]] = field(default_factory=list)  # original offsets
+
+    @property
+    def first(self) -> int:
+        return self.mentions[0][0] if self.mentions else 0
+
+
+def _is_cap(tok: str) -> bool:
+    ch = tok[0]
+    return ch.isupper() or (ch.isalpha() and not ch.islower() and not ch.isupper())
+
+
+def find_players(text: str, blocked: list[tuple[int, int]], stop: set[str], particles: set[str],
+                 roles: set[str] | None = None) -> list[Player]:
+    """Name spans of ``text`` outside ``blocked`` spans (clubs, outlets); full names first, surnames joined."""
+    from mercato.understand.transliterate import to_latin
+
+    blocked_at = set()
+    for s, e in blocked:
+        blocked_at.update(range(s, e))
+    toks = [(m.start(), m.end(), m.group(0).rstrip(".'’-")) for m in _TOKEN.finditer(text)]
+    spans: list[tuple[int, int, list[str]]] = []
+    cur: list[tuple[int, int, str]] = []
+
+    def flush() -> None:
+        while cur and cur[-1][2].lower() in particles:
+            cur.pop()
+        if cur:
+            spans.append((cur[0][0], cur[-1][1], [t for _, _, t in cur]))
+        cur.clear()
+
+    prev_end = -1
+    for s, e, t in toks:
+        gap = text[prev_end:s] if prev_end >= 0 else " "
+        ok = (_is_cap(t) and t not in stop and t.lower() not in stop and s not in blocked_at
+              and len(t) > 1 and not t.isupper())
+        if cur and gap.strip() not in ("", "-") :
+            flush()
+        if ok or cur and t.lower() in particles and gap.strip() == "":
+            cur.append((s, e, t))
+        else:
+            flush()
+        prev_end = e
+    flush()
+    players: dict[str, Player] = {}
+    singles: list[tuple[int, int, str]] = []
+    roles = roles or set()
+    for s, e, words in spans:
+        while len(words) > 1 and fold_key(words[0]) in roles:  # "Angreifer Nicolas Jackson"
+            s = text.index(words[1], s)
+            words = words[1:]
+        if len(words) > 4:
+            continue
+        latin = " ".join(to_latin(w) for w in words)
+        if len(words) == 1:
+            singles.append((s, e, latin))
+            continue
+        key = fold_key(latin)
+        p = players.get(key)
+        if p is None:
+            p = players[key] = Player(latin, key, key.split()[-1])
+        p.mentions.append((s, e))
+    by_surname: dict[str, list[Player]] = {}
+    for p in players.values():
+        by_surname.setdefault(p.surname, []).append(p)
+        for tok in p.key.split()[:-1]:  # "Kolo Muani": "Kolo" alone also refers to him
+            if len(tok) > 3:
+                by_surname.setdefault(tok, []).append(p)
+    for s, e, latin in singles:
+        k = fold_key(latin)
+        cands = by_surname.get(k)
+        if not cands:
+            cands = [p for p in players.values() if _close(k, p.surname)]
+        if len(cands) >= 1:
+            cands[0].mentions.append((s, e))
+    for p in players.values():
+        p.mentions.sort()
+    return sorted(players.values(), key=lambda p: p.first)
+
+
+def _close(a: str, b: str) -> bool:
+    """Inflected or differently transliterated surname ("Gomes"/"Gomez", "Sanéye")."""
+    if len(a) < 4 or len(b) < 4:
+        return False
+    if a.startswith(b) and len(a) - len(b) <= 3:
+        return True
+    from rapidfuzz.distance import Levenshtein
+
+    return Levenshtein.distance(a, b) <= 1 and a[:3] == b[:3]

@@ -1,0 +1,163 @@
+"""The dashboard in a real headless Chromium (Debian's, driven by Playwright): board → filter → saga → outlet.
+
+Screenshots go to ``artifacts/screenshots/``. Hostile titles and texts must never add an element to the DOM.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.interfaces.conftest import REPO, LiveServer, settings_for_tests
+
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = REPO / "artifacts" / "screenshots"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--no-first-run", "--disable-sync", "--disable-quic"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (/usr/bin/chromium)"),
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+class Watched:
+    """A page whose console errors, page errors and failed requests are collected."""
+
+    def __init__(self, browser: Any) -> None:
+        self.context = browser.new_context(viewport={"width": 1400, "height": 1000}, java_script_enabled=True)
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(f"console {m.type}: {m.text}")
+                     if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+        self.page.on("requestfailed", lambda r: self.errors.append(f"request failed: {r.url} {r.failure}"))
+
+    def shot(self, name: str) -> None:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def _store_with_sagas(request: pytest.FixtureRequest) -> tuple[Any, str]:
+    """The dev corpus through the real pipeline when it yields sagas; else the sample rows."""
+    try:
+        dev = request.getfixturevalue("dev_store")
+        if dev.count("sagas"):
+            return dev, "dev"
+    except pytest.skip.Exception:
+        pass
+    return request.getfixturevalue("sample_store"), "sample"
+
+
+def test_board_filter_saga_outlet(browser: Any, request: pytest.FixtureRequest) -> None:
+    store, which = _store_with_sagas(request)
+    with LiveServer(store, settings_for_tests()) as srv:
+        w = Watched(browser)
+        page = w.page
+        resp = page.goto(srv.url + "/")
+        assert resp is not None and resp.status == 200
+        csp = resp.headers.get("content-security-policy", "")
+        assert "'nonce-" in csp and "object-src 'none'" in csp and "base-uri 'none'" in csp
+        assert "unsafe-eval" not in csp and "unsafe-inline" not in csp
+        assert 'rel="alternate"' in resp.headers.get("link", "")
+        rows = page.locator("table#sagas tr.saga")
+        assert rows.count() > 0
+        w.shot(f"board-{which}")
+
+        # filter by the buying club of the first saga with one
+        sagas = store.board_list_sagas(limit=200)[0]
+        club = next(s["to_club"] for s in sagas if s["to_club"] and "<" not in s["to_club"])
+        page.fill("form#filters input[name=club]", club)
+        page.click("form#filters button[type=submit]")
+        page.wait_for_load_state("load")
+        assert "club=" in page.url
+        n = rows.count()
+        assert n == store.board_count_sagas(club=club) > 0
+        for i in range(n):
+            text = rows.nth(i).inner_text()
+            assert club in text
+        w.shot(f"board-filtered-{which}")
+
+        # open a saga and see its charts drawn
+        page.locator("a.saga-link").first.click()
+        page.wait_for_load_state("load")
+        assert "/sagas/" in page.url
+        page.wait_for_selector("div.chart[data-drawn='1']", timeout=20000)
+        drawn = page.locator("div.chart[data-drawn='1'] .main-svg")
+        assert drawn.count() > 0
+        box = page.locator("div.chart[data-drawn='1']").first.bounding_box()
+        assert box is not None and box["width"] > 200 and box["height"] > 150
+        # the plot has data drawn in it, not only axes
+        assert page.locator("div.chart[data-drawn='1'] g.trace").count() > 0
+        w.shot(f"saga-{which}")
+
+        # follow a link to an outlet
+        page.locator("a.outlet-link").first.click()
+        page.wait_for_load_state("load")
+        assert "/outlets/" in page.url
+        assert page.locator("h1").inner_text().strip()
+        w.shot(f"outlet-{which}")
+
+        for path in ("/calibration", "/clubs", "/players", "/outlets", "/sources"):
+            r = page.goto(srv.url + path)
+            assert r is not None and r.status == 200, path
+        page.goto(srv.url + "/calibration")
+        if store.board_calibration()["n"]:
+            page.wait_for_selector("div.chart[data-drawn='1']", timeout=20000)
+        w.shot(f"calibration-{which}")
+        assert w.errors == []
+        w.close()
+
+
+INJECTED = "script:not([nonce]), img[src='x'], svg[onload], iframe, b[onmouseover], [onerror], [onload], " \
+           "a[href^='javascript' i]"
+
+
+def test_hostile_text_injects_nothing(browser: Any, sample_store: Any) -> None:
+    hostile = [s for s in sample_store.board_list_sagas(limit=500, q=None)[0] if s["id"].startswith("hostile-")]
+    assert hostile
+    with LiveServer(sample_store, settings_for_tests()) as srv:
+        w = Watched(browser)
+        page = w.page
+        pages = ["/", "/?q=script", "/clubs", "/players", "/outlets"]
+        pages += [f"/sagas/{s['id']}" for s in hostile[:4]]
+        detail = sample_store.board_get_saga(hostile[0]["id"])
+        outlets = {e["outlet"] for e in detail["data"]["timeline"]}
+        from urllib.parse import quote
+
+        pages += [f"/outlets/{quote(o, safe='')}" for o in outlets]
+        pages += [f"/clubs/{quote(s['to_club'], safe='')}" for s in hostile[:2]]
+        pages += [f"/players/{quote(s['player'], safe='')}" for s in hostile[:2]]
+        for i, path in enumerate(pages):
+            resp = page.goto(srv.url + path)
+            assert resp is not None and resp.status == 200, path
+            assert "'nonce-" in resp.headers.get("content-security-policy", "")
+            if page.locator("div.chart").count():
+                page.wait_for_selector("div.chart[data-drawn='1']", timeout=20000)
+            assert page.locator(INJECTED).count() == 0, path
+            assert page.evaluate("typeof window.__xss") == "undefined", path
+            # hostile text is shown as text
+            if path.startswith("/sagas/"):
+                assert "<script>" in page.locator("body").inner_text() or "onerror" in page.locator("body").inner_text()
+                # hover text in the charts is text too
+                assert page.locator("div.chart svg script, div.chart svg img, div.chart svg iframe").count() == 0
+            if i == 5:
+                w.shot("xss-saga")
+        assert w.errors == []
+        w.close()
