@@ -59,6 +59,11 @@ def understanding(key: str, label: dict, lang: str) -> Understanding:
                          pipeline_version="gold")
 
 
+def read_jsonl(path: Path) -> dict[str, dict]:
+    with open(path, encoding="utf-8") as f:
+        return {o["id"]: o for o in (json.loads(line) for line in f if line.strip())}
+
+
 def load_scorer():
     path = REPO.parent / "shared" / "eval" / "score.py"
     spec = importlib.util.spec_from_file_location("shared_score", path)
@@ -70,8 +75,8 @@ def load_scorer():
 def run(gold_dir: Path, batches: int, work: Path) -> tuple[dict, Store, list[dict]]:
     store = Store.open(f"sqlite:///{work / 'gold.db'}")
     pipeline.ingest(store, read_paths([str(gold_dir / "articles.jsonl")]), understand=False)
-    arts = {json.loads(line)["id"]: json.loads(line) for line in open(gold_dir / "articles.jsonl")}
-    labels = {json.loads(line)["id"]: json.loads(line) for line in open(gold_dir / "labels.jsonl")}
+    arts = read_jsonl(gold_dir / "articles.jsonl")
+    labels = read_jsonl(gold_dir / "labels.jsonl")
     key_of = {a.external_id: a.key for a in store.iter_articles()}
     items = []
     for rid, label in labels.items():
@@ -111,7 +116,7 @@ def main() -> int:
             outcomes = json.loads((gold_dir / "sagas.json").read_text())
             write_report(store, Path(args.report), outcomes, preds)
         if args.show:
-            labels = {json.loads(x)["id"]: json.loads(x) for x in open(gold_dir / "labels.jsonl")}
+            labels = read_jsonl(gold_dir / "labels.jsonl")
             by: dict = {}
             for pr in preds:
                 by.setdefault(pr["saga"], []).append((pr["id"], labels[pr["id"]]["saga"], pr["likelihood"]))

@@ -10,9 +10,11 @@ Flow (see ``docs/scale-out.md``):
    understanding of every article whose stored text is the one just read and whose stored understanding is
    missing or stale. On PostgreSQL the workers write themselves; on SQLite (one writer) they return their
    records and the client writes them, in partition order, with a bounded number of partitions in flight.
-4. When every partition is stored, the client folds the run's articles into sagas
-   (:func:`mercato.pipeline.update_stories`) in input order, in batches, then runs ``catch_up`` for anything
-   still stale. Understanding is per article, so it does not depend on the order work finished in.
+4. The client consumes the results in partition order and replays the single-process runner's batches:
+   every ``batch_size`` extracted articles (across partitions) are written (SQLite) and folded into sagas
+   (:func:`mercato.pipeline.update_stories`) with the same keys, in the same order; then ``catch_up``.
+   Understanding is per article, so it does not depend on the order the work finished in; the sagas are folded
+   in input order, so they are the single-process sagas.
 
 A kill at any point loses nothing committed; a re-run finds committed articles unchanged, completes their
 understanding if it is missing, and folds the whole input into the sagas again (idempotent).
@@ -41,6 +43,7 @@ log = logging.getLogger(__name__)
 __all__ = ["BatchReport", "PartitionResult", "cluster", "run_batch", "work", "write_records"]
 
 Progress = Callable[[int], None]
+MIN_PARTITION_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -50,6 +53,7 @@ class PartitionResult:
     index: int
     keys: tuple[str, ...]
     stats: RunStats
+    to_fold: tuple[bool, ...] = ()  # when the workers wrote: whether each key must be folded into sagas
     articles: tuple[Article, ...] = ()
     understood: tuple[Understanding | None, ...] = ()
 
@@ -112,6 +116,7 @@ def work(part: Partition, first_line: int, store_url: str | None = None, batch_s
     """One partition, start to end. With ``store_url`` it writes itself; else it returns its records."""
     stats = RunStats()
     keys: list[str] = []
+    fold: list[bool] = []
     articles: list[Article] = []
     understood: list[Understanding | None] = []
     store = _worker_store(store_url) if store_url else None
@@ -123,11 +128,11 @@ def work(part: Partition, first_line: int, store_url: str | None = None, batch_s
         articles.append(article)
         understood.append(_understand(article))
         if store is not None and len(articles) >= batch_size:
-            write_records(store, articles, understood, stats)
+            fold.extend(write_records(store, articles, understood, stats))
             articles, understood = [], []
     if store is not None:
-        write_records(store, articles, understood, stats)
-        return PartitionResult(index=part.index, keys=tuple(keys), stats=stats)
+        fold.extend(write_records(store, articles, understood, stats))
+        return PartitionResult(index=part.index, keys=tuple(keys), stats=stats, to_fold=tuple(fold))
     return PartitionResult(index=part.index, keys=tuple(keys), stats=stats, articles=tuple(articles),
                            understood=tuple(understood))
 
@@ -155,9 +160,26 @@ def _stale_unchanged(store: Store, pairs: list[tuple[Article, Understanding]]) -
     return out
 
 
+def _unfolded(store: Store, keys: Sequence[str]) -> set[str]:
+    """Of these articles, those with claims that no saga holds (a run killed between understanding and stories)."""
+    if not keys:
+        return set()
+    c, sa_ = t.claims, t.saga_articles
+    stmt = (sa.select(c.c.article_key).distinct()
+            .select_from(c.outerjoin(sa_, sa_.c.article_key == c.c.article_key))
+            .where(c.c.article_key.in_(list(keys)), sa_.c.article_key.is_(None), c.c.player != ""))
+    with store.engine.connect() as conn:
+        return {r[0] for r in conn.execute(stmt)}
+
+
 def write_records(store: Store, articles: Sequence[Article], understood: Sequence[Understanding | None],
-                  stats: RunStats, batch_size: int = 500) -> None:
-    """Store articles and their understanding in idempotent transactions (safe to repeat after a kill)."""
+                  stats: RunStats, batch_size: int = 500) -> list[bool]:
+    """Store articles and their understanding in idempotent transactions (safe to repeat after a kill).
+
+    Returns, per article, whether it must be folded into the sagas: added or revised (as in the single-process
+    runner), or unchanged but never folded (an interrupted earlier run).
+    """
+    fold: list[bool] = []
     for i in range(0, len(articles), batch_size):
         chunk, unds = articles[i:i + batch_size], understood[i:i + batch_size]
         outcomes = store.add_articles(chunk)
@@ -174,6 +196,9 @@ def write_records(store: Store, articles: Sequence[Article], understood: Sequenc
         save.extend(_stale_unchanged(store, unchanged))
         if save:
             store.save_understanding(save)
+        left = _unfolded(store, [o.key for o in outcomes if o.status == "unchanged"])
+        fold.extend(o.status in ("added", "revised") or o.key in left for o in outcomes)
+    return fold
 
 
 # ---------------------------------------------------------------- the client
@@ -207,13 +232,51 @@ def cluster(scheduler: str | None = None, workers: int | None = None, threads_pe
         quiet.setLevel(level)
 
 
-def _fold(store: Store, keys: Sequence[str], batch_size: int) -> int:
-    from mercato.pipeline import update_stories
+def _is_gzip_part(p: Partition) -> bool:
+    with open(p.path, "rb") as f:
+        return f.read(2) == b"\x1f\x8b"
 
-    touched = 0
-    for i in range(0, len(keys), batch_size):
-        touched += update_stories(store, keys[i:i + batch_size]) or 0
-    return touched
+
+class _Folder:
+    """Replays the single-process runner's batches in input order: every ``batch_size`` extracted articles are
+    one batch; on SQLite the client writes the batch (articles, then understanding) before folding it."""
+
+    def __init__(self, store: Store, batch_size: int) -> None:
+        self.store, self.batch_size, self.touched = store, batch_size, 0
+        self._arts: list[Article] = []
+        self._unds: list[Understanding | None] = []
+        self._keys: list[str] = []
+        self._flags: list[bool] = []
+        self._stats: RunStats | None = None
+
+    def records(self, articles: Sequence[Article], understood: Sequence[Understanding | None],
+                stats: RunStats) -> None:
+        self._stats = stats
+        for a, u in zip(articles, understood, strict=True):
+            self._arts.append(a)
+            self._unds.append(u)
+            if len(self._arts) >= self.batch_size:
+                self.flush()
+
+    def keys(self, keys: Sequence[str], flags: Sequence[bool]) -> None:
+        for k, f in zip(keys, flags, strict=True):
+            self._keys.append(k)
+            self._flags.append(f)
+            if len(self._keys) >= self.batch_size:
+                self.flush()
+
+    def flush(self) -> None:
+        from mercato.pipeline import update_stories
+
+        if self._arts:
+            assert self._stats is not None
+            flags = write_records(self.store, self._arts, self._unds, self._stats, self.batch_size)
+            self._keys, self._flags = [a.key for a in self._arts], flags
+            self._arts, self._unds = [], []
+        fold = [k for k, f in zip(self._keys, self._flags, strict=True) if f]
+        self._keys, self._flags = [], []
+        if fold:
+            self.touched += update_stories(self.store, fold) or 0
 
 
 def run_batch(
@@ -243,13 +306,17 @@ def run_batch(
         raise MercatoError("workers can write only to PostgreSQL; SQLite has one writer", where=store.display_url)
     store_url = store.engine.url.render_as_string(hide_password=False) if worker_writes else None
 
+    n_workers = len(client.nthreads())
     parts, errors = plan(paths, target_bytes=target_bytes)
+    want = 4 * max(n_workers, 1)  # enough partitions to keep every worker busy and balance the tail
+    splittable = sum(p.size for p in parts if not _is_gzip_part(p))
+    if len(parts) < want and splittable > want * MIN_PARTITION_BYTES:
+        parts, errors = plan(paths, target_bytes=max(MIN_PARTITION_BYTES, splittable // want))
     for e in errors:
         stats.reject(f"failed/source/{type(e).__name__}", str(e))
         log.warning("%s", e)
     if on_plan:
         on_plan(len(parts))
-    n_workers = len(client.nthreads())
     report = BatchReport(stats=stats, partitions=len(parts), workers=n_workers,
                          writer="workers" if worker_writes else "client")
     if not parts:
@@ -264,9 +331,9 @@ def run_batch(
         line += c
 
     window = max(2, 3 * max(n_workers, 1))
-    keys_by_part: dict[int, tuple[str, ...]] = {}
+    folder = _Folder(store, batch_size)
     pending: dict[int, PartitionResult] = {}
-    next_write = 0
+    next_done = 0
     todo = iter(range(len(parts)))
     ac = as_completed()
 
@@ -284,25 +351,21 @@ def run_batch(
     for fut in ac:
         res: PartitionResult = fut.result()
         fut.release()
-        keys_by_part[res.index] = res.keys
-        if worker_writes:
-            stats.merge(res.stats)
+        pending[res.index] = res
+        # consume in partition order: the single-process runner's batches, transactions and folds, replayed
+        while next_done in pending:
+            r = pending.pop(next_done)
+            stats.merge(r.stats)
+            if worker_writes:
+                folder.keys(r.keys, r.to_fold)
+            else:
+                folder.records(r.articles, r.understood, stats)
+            next_done += 1
             if on_partition:
                 on_partition(1)
-        else:
-            pending[res.index] = res
-            while next_write in pending:  # write in partition order: the same order as one process
-                r = pending.pop(next_write)
-                write_records(store, r.articles, r.understood, r.stats, batch_size)
-                stats.merge(r.stats)
-                next_write += 1
-                if on_partition:
-                    on_partition(1)
         submit_next()
-
-    seen: set[str] = set()
-    ordered = [k for i in range(len(parts)) for k in keys_by_part[i] if not (k in seen or seen.add(k))]
-    report.sagas_touched = _fold(store, ordered, batch_size)
+    folder.flush()
+    report.sagas_touched = folder.touched
     from mercato.pipeline import catch_up
 
     report.extra["caught_up"] = catch_up(store)

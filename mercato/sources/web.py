@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from mercato.errors import MercatoError, SourceError
 from mercato.models import RawArticle
 from mercato.settings import Settings, load_settings
+from mercato.sources.addresses import check_url
 from mercato.sources.catalog import FeedSource
 from mercato.sources.feeds import FeedEntry, ParsedFeed, parse_feed
 from mercato.sources.fetch import Fetched, Fetcher, HTTPStatusError
@@ -166,12 +167,21 @@ def ingest_web(store: Any, *, urls: Sequence[str], feeds: Sequence[str], allow_p
     from mercato import pipeline
 
     s = settings or load_settings()
+    allow_private = allow_private or s.allow_private
     interval = s.poll_interval_s
+    refused: list[SourceError] = []
+    valid: list[str] = []
     for url in feeds:
+        try:
+            check_url(url)  # a feed that can never be fetched is reported, not followed
+        except SourceError as exc:
+            refused.append(exc)
+            continue
         store.add_feed(url)
-    states = {st.url: st for st in store.list_feeds(feeds)} if feeds else {}
+        valid.append(url)
+    states = {st.url: st for st in store.list_feeds(valid)} if valid else {}
     due = []
-    for url in feeds:
+    for url in valid:
         st = states.get(url)
         if respect_backoff and st is not None and not st.is_due():
             stats.count("feeds/backing-off")
@@ -188,6 +198,7 @@ def ingest_web(store: Any, *, urls: Sequence[str], feeds: Sequence[str], allow_p
                                  getattr(states.get(u), "last_modified", None)) for u in due]
 
         def items() -> Iterator[RawArticle | SourceError]:
+            yield from refused
             yield from _ordered(pool, lambda u: fetch_page(fetcher, u), urls, window)
             for fut in feed_futs:
                 poll = fut.result()

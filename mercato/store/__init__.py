@@ -36,6 +36,8 @@ def _describe(exc: BaseException) -> str:
         return f"the database is read-only ({text})"
     if "disk" in low and "full" in low or "no space" in low or "file too large" in low:
         return f"the disk is full ({text})"
+    if "disk i/o error" in low:
+        return f"cannot write to the disk: it is full, over a file-size limit, or failing ({text})"
     return text
 
 

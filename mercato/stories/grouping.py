@@ -55,6 +55,7 @@ class Link:
     from_club: str | None
     to_club: str | None
     reports: list[Report] = field(default_factory=list)
+    rank: int = 0
 
 
 def _specificity(r: Report, p: Params) -> tuple:
@@ -71,12 +72,12 @@ def cluster_links(reports: Iterable[Report], p: Params) -> list[Link]:
         bucket = links.setdefault(tk if tk else "<" + fk, [])
         cands = [lk for lk in bucket if same_player(lk.tokens, toks) and (not fk or not lk.from_key or lk.from_key == fk)]
         if cands:
-            link = max(cands, key=lambda lk: (len(lk.reports), -out.index(lk)))
+            link = max(cands, key=lambda lk: (len(lk.reports), -lk.rank))
             if fk and not link.from_key:
                 link.from_key, link.from_club = fk, canonical_club(r.from_club or "")
         else:
             link = Link(toks, r.player, fk, tk, canonical_club(r.from_club or "") if fk else None,
-                        canonical_club(r.to_club or "") if tk else None)
+                        canonical_club(r.to_club or "") if tk else None, rank=len(out))
             bucket.append(link)
             out.append(link)
         link.reports.append(r)

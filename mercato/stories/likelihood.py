@@ -105,7 +105,7 @@ def status_of(reports: Sequence[Report], prov: Provenance, rel: Reliability, p: 
     recent = dated
     if dated:
         top = max(r.lo for r in dated)  # type: ignore[type-var]
-        recent = [r for r in dated if days_between(r.lo, top) <= p.near_days]  # type: ignore[arg-type]
+        recent = [r for r in dated if days_between(r.hi, top) <= p.near_days]  # type: ignore[arg-type]
     recent = recent or list(reports)
     latest = _latest(recent)
     if latest is not None and latest.stage == "denied":

@@ -38,6 +38,7 @@ def _outlets() -> Any:
         return None
 
 
+@functools.lru_cache(maxsize=65536)
 def canonical_source(name: str, *, host: bool = False) -> str:
     """The gazetteer's name for a cited source or an outlet's hostname, else the name itself."""
     g = _outlets()
@@ -61,19 +62,24 @@ def source_kind(name: str, kind: str, p: Params) -> str:
     return kind or "outlet"
 
 
+@functools.lru_cache(maxsize=65536)
+def _tier(name: str) -> int | None:
+    g = _outlets()
+    if g is None:
+        return None
+    try:
+        return g.tier(canonical_source(name))
+    except Exception:  # noqa: BLE001
+        return None
+
+
 def source_prior(name: str, kind: str, p: Params) -> float:
     """Prior reliability of a source, from its tier in the outlets gazetteer."""
     if kind == "club":
         return p.official_prior
     if kind == "unnamed":
         return p.unnamed_prior
-    g = _outlets()
-    tier = None
-    if g is not None:
-        try:
-            tier = g.tier(canonical_source(name))
-        except Exception:  # noqa: BLE001
-            tier = None
+    tier = _tier(name)
     return p.tier_prior.get(int(tier), p.unknown_prior) if tier else p.unknown_prior
 
 

@@ -7,8 +7,8 @@ A :class:`Report` is built once per (article, saga) from the stored article and 
 from __future__ import annotations
 
 import calendar
-import functools
 import datetime as dt
+import functools
 import re
 import zlib
 from dataclasses import dataclass, field
@@ -101,6 +101,7 @@ def _day(s: str | None) -> dt.date | None:
         return None
 
 
+@functools.lru_cache(maxsize=65536)
 def date_bounds(published: str | None, partial: str | None, seen: str | None) -> tuple[str | None, str | None]:
     """The earliest and latest day an article can have been published (ISO dates).
 

@@ -75,9 +75,10 @@ def view_before(reports: Sequence[Report], date: str | None, *, inclusive: bool)
 
 
 def likelihood_of(reports: Sequence[Report], rel: Reliability, base: float, base_detail: str,
-                  p: Params) -> tuple[float, list[dict[str, Any]], Status]:
+                  p: Params, prov: Provenance | None = None) -> tuple[float, list[dict[str, Any]], Status]:
+    """Likelihood, explanation and status from these reports (``prov``: the whole saga's, reused for a view)."""
     reports = sorted(reports, key=Report.order)
-    prov = provenance.analyse(reports, p)
+    prov = prov or provenance.analyse(reports, p)
     st = status_of(reports, prov, prior_only(p), p)
     lk, expl = score(reports, prov, rel, base, p, base_detail, st)
     return lk, expl, st
@@ -87,13 +88,14 @@ def rescore(s: SagaResult, rel: Reliability, base: float, base_detail: str, p: P
     """The saga with its likelihood, explanation and likelihood history filled in."""
     from dataclasses import replace
 
-    lk, expl, _st = likelihood_of(s.reports, rel, base, base_detail, p)
+    prov = provenance.analyse(sorted(s.reports, key=Report.order), p)
+    lk, expl, _st = likelihood_of(s.reports, rel, base, base_detail, p, prov)
     history = []
     days = sorted({r.hi for r in s.reports if r.lo and r.hi})
     for d in days[-MAX_HISTORY:]:
         view = view_before(s.reports, d, inclusive=True)
         if view:
-            h, _e, _s = likelihood_of(view, rel, base, base_detail, p)
+            h, _e, _s = likelihood_of(view, rel, base, base_detail, p, prov)
             history.append({"date": d, "likelihood": round(h, 4)})
     data = dict(s.data)
     data["explanation"] = expl

@@ -28,11 +28,11 @@ def _totals(store: Any) -> dict[str, dict[str, Any]]:
 
 
 def article_view(reports: list[Report], r: Report, totals: dict[str, dict[str, Any]], own: dict[str, list[Any]],
-                 p: Params) -> float:
+                 p: Params, prov: provenance.Provenance | None = None) -> float:
     """Likelihood of the saga as known from article ``r`` and the reports surely published before it."""
     earlier = [x for x in view_before(reports, r.lo, inclusive=False) if x.article_key != r.article_key]
     base, detail = loo_base(totals, own, p)
-    lk, _expl, _st = likelihood_of([*earlier, r], loo_reliability(totals, own, p), base, detail, p)
+    lk, _expl, _st = likelihood_of([*earlier, r], loo_reliability(totals, own, p), base, detail, p, prov)
     return lk
 
 
@@ -44,12 +44,13 @@ def evaluation_view(store: Any, *, params: Params | None = None) -> dict[str, di
     for saga in store.iter_sagas():
         own = dict((saga.get("data") or {}).get("contrib") or {})
         reports = _reports(store, saga["id"])
+        prov = provenance.analyse(reports, p)
         for r in reports:
             cur = out.get(r.article_key)
             if cur is not None and (cur["role"] == "primary" or not r.primary):
                 continue
             out[r.article_key] = {"saga": saga["id"], "role": "primary" if r.primary else "other",
-                                  "likelihood": round(article_view(reports, r, totals, own, p), 4)}
+                                  "likelihood": round(article_view(reports, r, totals, own, p, prov), 4)}
     return {k: {"saga": v["saga"], "likelihood": v["likelihood"]} for k, v in out.items()}
 
 

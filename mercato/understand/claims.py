@@ -1,23 +1,29 @@
-"""Claims: who moves where, at what stage, for how much — assembled from players, clubs and cues.
+"""Claims: who moves where, at what stage — assembled from players, clubs and cues.
 
-For each player the sentences that mention them (and the next one) are the window. In it every club gets a
-``to`` and a ``from`` score from per-language role cues (prepositions before the club, case suffixes after it,
-buying verbs after a club subject, "Liverpool defender X" / "X del Liverpool"); the stage is the strongest
-cue of the window (done > medical > agreement > bid > talks > interest) unless the deal is asserted off
-(collapsed, denied), with negation turning "no agreement yet" into talks.
+Each club mention gets ``to`` and ``from`` evidence from per-language role cues around it (:mod:`.roles`).
+A player's claim uses the clubs of the sentences that name them: the destination is the club with the most
+``to`` evidence, the origin the club with the most ``from`` evidence (or, for the article's main player, the
+other club the article keeps naming). The article's main player always gets a claim when a club is named;
+other players only when a sentence about them asserts a move with a stage cue and an explicit destination.
+The stage is the strongest cue of the first sentence about the player that has one (done > medical >
+agreement > bid > talks > interest), unless the deal is asserted off (collapsed, denied); negation turns
+"no agreement yet" into talks.
 """
 
 from __future__ import annotations
 
 import bisect
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from mercato.models import Claim, Fee, Stage
 from mercato.understand.lexicon import Cue
 from mercato.understand.players import Player
+from mercato.understand.roles import club_evidence
 
 RANK = {"interest": 1, "talks": 2, "bid": 3, "agreement": 4, "medical": 5, "done": 6, "loan": 6}
+MAX_CLAIMS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +32,8 @@ class ClubRef:
     start: int  # folded offsets
     end: int
     sent: int
+    ostart: int = 0  # original offsets
+    oend: int = 0
 
 
 class Context:
@@ -65,60 +73,11 @@ class Context:
         e = self.sent_spans[self.sent_of(fpos)][1] if self.sent_spans else len(self.folded)
         return " ".join(self.folded[fpos:e].split()[:n])
 
-
-def _ends_with_any(text: str, words: set[str]) -> bool:
-    t = " " + text
-    return any(t.endswith(" " + w) for w in words if w)
+    def has_cue(self, sent: int, prefix: str) -> bool:
+        return any(c.kind.startswith(prefix) for c in self.cues_by_sent.get(sent, []))
 
 
-def _starts_with_any(text: str, words: set[str]) -> bool:
-    t = text + " "
-    return any(t.startswith(w + " ") for w in words if w)
-
-
-def role_scores(ctx: Context, sents: set[int], player_spans: list[tuple[int, int]],
-                rw: dict[str, set[str]]) -> tuple[Counter, Counter]:
-    """``to`` and ``from`` scores of each club named in the given sentences."""
-    to: Counter = Counter()
-    frm: Counter = Counter()
-    for c in ctx.clubs:
-        if c.sent not in sents:
-            continue
-        before = ctx.words_before(c.start, 3)
-        after = ctx.words_after(c.end, 3)
-        b1 = " ".join(before.split()[-1:])
-        b2 = " ".join(before.split()[-2:])
-        if b1 in rw["to"] or b2 in rw["to"]:
-            to[c.name] += 2.0
-        if b1 in rw["from"] or b2 in rw["from"]:
-            frm[c.name] += 2.0
-        if _starts_with_any(after, rw["to_after"]):
-            to[c.name] += 2.0
-        if _starts_with_any(after, rw["from_after"]):
-            frm[c.name] += 1.5
-        first_after = " ".join(after.split()[:2])
-        if any(_starts_with_any(first_after if k == 0 else " ".join(after.split()[k:k + 2]), rw["buyer"])
-               for k in range(2)):
-            to[c.name] += 1.0
-        if _starts_with_any(after, rw["seller"]):
-            frm[c.name] += 1.0
-        # "Liverpool defender Joe Gomez", "Chelsea-Star Nicolas Jackson": the player's current club
-        for ps, _pe in player_spans:
-            gap = ctx.folded[c.end:ps].split()
-            if 0 <= ps - c.end <= 30 and len(gap) <= 2 and (not gap or any(g in rw["player_of"] for g in gap)) \
-                    and not ctx.punct_between(c.end, ps):
-                frm[c.name] += 1.5
-            # "Joe Gomez del Liverpool" / "Gomez (Liverpool)"
-            gap2 = ctx.folded[_pe:c.start].split() if c.start >= _pe else None
-            if gap2 is not None and 0 <= c.start - _pe <= 12 and len(gap2) <= 1 and \
-                    (not gap2 or gap2[0] in rw["from"]):
-                frm[c.name] += 1.0
-        to[c.name] += 0.01
-        frm[c.name] += 0.0
-    return to, frm
-
-
-def _sentence_stage(ctx: Context, s: int, neg: set[str], hedge: set[str]) -> tuple[Counter, bool, bool]:
+def _sentence_stage(ctx: Context, s: int, neg: set[str]) -> tuple[Counter, bool, bool]:
     found: Counter = Counter()
     negated_strong = False
     hedged = False
@@ -137,10 +96,10 @@ def _sentence_stage(ctx: Context, s: int, neg: set[str], hedge: set[str]) -> tup
     return found, negated_strong, hedged
 
 
-def stage_of(ctx: Context, sents: set[int], neg: set[str], hedge: set[str] | None = None) -> tuple[Stage | None, bool]:
-    """The stage the window asserts now (its first sentence with a stage cue decides), and whether it is hedged."""
-    for s in sorted(sents):
-        found, negated_strong, hedged = _sentence_stage(ctx, s, neg, hedge or set())
+def stage_of(ctx: Context, sents: list[int], neg: set[str]) -> tuple[Stage | None, bool]:
+    """The stage the sentences assert (the first with a stage cue decides), and whether it is hedged."""
+    for s in sents:
+        found, negated_strong, hedged = _sentence_stage(ctx, s, neg)
         if not found and not negated_strong:
             continue
         if found["denied"]:
@@ -160,62 +119,114 @@ def stage_of(ctx: Context, sents: set[int], neg: set[str], hedge: set[str] | Non
     return None, False
 
 
+def _is_nonplayer(ctx: Context, p: Player, rw: dict[str, set[str]]) -> bool:
+    """A coach, director, agent or journalist: a role word right before most of the name's mentions."""
+    roles = rw.get("nonplayer", set())
+    if not roles:
+        return False
+    hits = 0
+    for s, _e in p.mentions:
+        before = ctx.words_before(ctx.to_folded(s), 3)
+        b = before.split()
+        if any(" ".join(b[-k:]) in roles for k in (1, 2, 3) if len(b) >= k):
+            hits += 1
+    return hits > 0 and hits * 2 >= len(p.mentions)
+
+
+def _scores(ctx: Context, sents: dict[int, float], pspans: list[tuple[int, int]],
+            rw: dict[str, set[str]]) -> tuple[Counter, Counter, Counter]:
+    """Weighted ``to``, ``from`` evidence and mention counts of the clubs in the given sentences."""
+    to: Counter = Counter()
+    frm: Counter = Counter()
+    seen: Counter = Counter()
+    for c in ctx.clubs:
+        w = sents.get(c.sent)
+        if not w:
+            continue
+        t, f = club_evidence(ctx, c, pspans, rw)
+        to[c.name] += w * t
+        frm[c.name] += w * f
+        seen[c.name] += w
+    return to, frm, seen
+
+
+def _pick(to: Counter, frm: Counter, seen: Counter, *, fallback_from: bool) -> tuple[str | None, str | None]:
+    names = set(seen)
+    if not names:
+        return None, None
+    to_net = {n: to[n] - 0.5 * frm[n] + 0.15 * seen[n] for n in names}
+    to_club = max(sorted(names), key=lambda n: to_net[n])
+    if to[to_club] <= 0 and frm[to_club] > 0 and len(names) == 1:
+        return None, None
+    rest = [n for n in sorted(names) if n != to_club]
+    from_club = None
+    if rest:
+        from_net = {n: frm[n] - 0.5 * to[n] for n in rest}
+        cand = max(rest, key=lambda n: (from_net[n], seen[n]))
+        if from_net[cand] > 0:
+            from_club = cand
+        elif fallback_from:
+            cand = max(rest, key=lambda n: (seen[n] - to[n], -to[n]))
+            if to[cand] < 2:
+                from_club = cand
+    return to_club, from_club
+
+
 def build(ctx: Context, players: list[Player], rw: dict[str, set[str]], neg: set[str], fee: Fee | None,
-          evidence_of: callable) -> list[Claim]:
-    """The claims of one article: the primary player always (when a club is known), others when asserted."""
-    if not players:
+          evidence_of: Callable[[int], str]) -> list[Claim]:
+    """The claims of one article: the main player always (when a club is known), others when asserted."""
+    if not players or not ctx.clubs:
         return []
-    scored = []
-    for p in players:
-        sents = {ctx.sent_of(ctx.to_folded(s)) for s, _ in p.mentions}
-        weight = len(p.mentions) + (2 if min(sents) <= 1 else 0)
-        scored.append((weight, -p.first, p, sents))
-    scored.sort(key=lambda x: (x[0], x[1]), reverse=True)
-    claims: list[Claim] = []
     n_sent = len(ctx.sent_spans)
-    for rank, (_w, _f, p, sents) in enumerate(scored):
+    cands = []
+    for p in players:
+        if _is_nonplayer(ctx, p, rw):
+            continue
+        sents = sorted({ctx.sent_of(ctx.to_folded(s)) for s, _ in p.mentions})
+        weight = len(p.mentions) + (3 if sents[0] == 0 else 1.5 if sents[0] <= 2 else 0)
+        weight += 0.5 * (len(p.key.split()) > 1)
+        cands.append((weight, -p.first, p, sents))
+    if not cands:
+        return []
+    cands.sort(key=lambda x: (x[0], x[1]), reverse=True)
+    claims: list[Claim] = []
+    claimed_players: set[str] = set()
+    for rank, (_w, _f, p, sents) in enumerate(cands):
         primary = rank == 0
-        window = set(sents) | {s + 1 for s in sents if s + 1 < n_sent} if primary else set(sents)
         pspans = [(ctx.to_folded(s), ctx.to_folded(e)) for s, e in p.mentions]
-        to, frm = role_scores(ctx, window, pspans, rw)
         if primary:
-            to_all, frm_all = role_scores(ctx, set(range(n_sent)), pspans, rw)
-            for k, v in to_all.items():
-                to[k] += 0.3 * v
-            for k, v in frm_all.items():
-                frm[k] += 0.3 * v
-            for c in ctx.clubs:
-                to[c.name] += 0.4
-        stage, hedged = stage_of(ctx, set(sents), neg)
-        if primary and stage is None:
-            stage, hedged = stage_of(ctx, set(range(min(n_sent, 3))) | window, neg)
+            window = {s: 1.0 for s in sents}
+            for s in sents:
+                if s + 1 < n_sent:
+                    window.setdefault(s + 1, 0.5)
+            window.setdefault(0, 0.7)
+            for s in range(n_sent):
+                window.setdefault(s, 0.25)
+        else:
+            window = {s: 1.0 for s in sents}
+        to, frm, seen = _scores(ctx, window, pspans, rw)
+        if primary:
+            to_club, from_club = _pick(to, frm, seen, fallback_from=True)
+            if to_club is None:
+                continue
+        else:
+            to_club, from_club = _pick(to, frm, seen, fallback_from=False)
+            if to_club is None or to[to_club] < 1.5 or to[to_club] <= frm[to_club]:
+                continue
+        order = sents if not primary else sorted(set(sents) | {0})
+        stage, hedged = stage_of(ctx, order, neg)
+        if stage is None and primary:
+            stage, hedged = stage_of(ctx, sorted(window), neg)
         if stage is None:
             if not primary:
                 continue
             stage = Stage.INTEREST
-        best: tuple[float, str | None, str | None] = (-1e9, None, None)
-        froms = [k for k, v in frm.items() if v >= 1.0] + [None]
-        for t, tv in to.items():
-            for f in froms:
-                if f == t:
-                    continue
-                sc = tv - 0.6 * frm.get(t, 0.0) + (frm[f] - 0.6 * to.get(f, 0.0) if f else 0.0)
-                if sc > best[0]:
-                    best = (sc, t, f)
-        _sc, to_club, from_club = best
-        if from_club is None:
-            rest = {k: v for k, v in frm.items() if k != to_club and v > 0}
-            from_club = max(rest, key=lambda k: rest[k], default=None) if rest else None
-        if from_club is None and primary:
-            counts = Counter(c.name for c in ctx.clubs if c.name != to_club)
-            from_club = counts.most_common(1)[0][0] if counts else None
-        strong = stage in (Stage.DONE, Stage.AGREEMENT, Stage.MEDICAL, Stage.LOAN, Stage.BID)
-        if to_club is None or (not primary and to.get(to_club, 0.0) < (1.0 if strong else 2.0)):
+        if p.key in claimed_players:
             continue
-        first = min(sents)
+        claimed_players.add(p.key)
         claims.append(Claim(player=p.name, from_club=from_club, to_club=to_club, stage=stage,
-                            fee=fee if primary else None, evidence=evidence_of(first), hedged=hedged,
+                            fee=fee if primary else None, evidence=evidence_of(sents[0]), hedged=hedged,
                             primary=primary))
-        if len(claims) >= 6:
+        if len(claims) >= MAX_CLAIMS:
             break
     return claims

@@ -164,11 +164,15 @@ def test_retry_after_longer_than_back_off_is_honoured(srv: LocalServer, store: S
 # -- row 4 (run level): dead sources do not hold up the others ------------------------------------------------
 
 def test_slow_and_dead_sources_fail_in_time_while_the_rest_finish(srv: LocalServer, store: Store) -> None:
-    slow = srv.route("/slow.xml", handler=trickle(0.5))
-    dead = srv.route("/dead.xml", handler=hang(30))
+    other = LocalServer()  # another host:port, so the per-host limit does not queue the good feed behind them
+    slow = other.route("/slow.xml", handler=trickle(0.5))
+    dead = other.route("/dead.xml", handler=hang(30))
     good = srv.route("/good.xml", body=rss(srv, range(4)), ctype="application/rss+xml")
     t0 = time.monotonic()
-    stats = run(store, [slow, dead, good], urls=[srv.url("/p/9"), srv.url("/nope")])
+    try:
+        stats = run(store, [slow, dead, good], urls=[srv.url("/p/9"), srv.url("/nope")])
+    finally:
+        other.close()
     took = time.monotonic() - t0
     assert took < SETTINGS.fetch_timeout_s + 3, took
     assert stats.counts["added"] == 5  # 4 entries + 1 page

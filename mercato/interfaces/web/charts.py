@@ -55,46 +55,62 @@ def likelihood_over_time(history: list[dict[str, Any]]) -> dict[str, Any] | None
                               showlegend=False)}
 
 
+def _levels(ids: list[str], out: dict[str, list[str]]) -> dict[str, int]:
+    """Hops from each node to an origin (a node that copies or cites nobody), cycles cut."""
+    memo: dict[str, int] = {}
+
+    def level(n: str, seen: frozenset[str]) -> int:
+        if n in memo:
+            return memo[n]
+        nxt = [x for x in out.get(n, []) if x not in seen]
+        v = 0 if not nxt else 1 + max(level(x, seen | {n}) for x in nxt)
+        memo[n] = v
+        return v
+
+    return {n: level(n, frozenset()) for n in ids}
+
+
 def provenance_graph(provenance: dict[str, Any], timeline: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """Who reported first and who copied or cited whom: articles placed by date (x) and outlet (y)."""
+    """Who reported first and who copied or cited whom: origins on the left, arrows towards re-reports."""
     nodes = [n for n in provenance.get("nodes") or [] if isinstance(n, dict) and n.get("id")]
     if not nodes:
         return None
-    by_key = {e.get("article_key"): e for e in timeline if e.get("article_key")}
-    rows: list[str] = []
-    pos: dict[str, tuple[str | None, str]] = {}
-    for n in nodes:
-        e = by_key.get(n["id"])
-        row = _t((e.get("outlet") if e else None) or n.get("label") or n["id"])
-        if row not in rows:
-            rows.append(row)
-        pos[n["id"]] = (e.get("date") if e else None, row)
-    dates = sorted(d for d, _ in pos.values() if d)
-    first = dates[0] if dates else None
-    for nid, (d, row) in list(pos.items()):  # sources with no date sit at the first report
-        if d is None:
-            pos[nid] = (first, row)
-    edge_x: list[Any] = []
-    edge_y: list[Any] = []
-    for edge in provenance.get("edges") or []:
-        a, b = pos.get(edge.get("source")), pos.get(edge.get("target"))
-        if a and b:
-            edge_x += [a[0], b[0], None]
-            edge_y += [a[1], b[1], None]
+    ids = [str(n["id"]) for n in nodes]
+    known = set(ids)
+    edges = [e for e in provenance.get("edges") or []
+             if isinstance(e, dict) and str(e.get("source")) in known and str(e.get("target")) in known]
+    out: dict[str, list[str]] = {}
+    for e in edges:  # "source copies/cites target": the target came first
+        out.setdefault(str(e["source"]), []).append(str(e["target"]))
+    levels = _levels(ids, out)
+    rows: dict[int, int] = {}
+    pos: dict[str, tuple[int, int]] = {}
+    for nid in sorted(ids, key=lambda i: (levels[i], i)):
+        lv = levels[nid]
+        pos[nid] = (lv, rows.get(lv, 0))
+        rows[lv] = rows.get(lv, 0) + 1
+    annotations = [{"x": pos[str(e["source"])][0], "y": pos[str(e["source"])][1],
+                    "ax": pos[str(e["target"])][0], "ay": pos[str(e["target"])][1], "xref": "x", "yref": "y",
+                    "axref": "x", "ayref": "y", "showarrow": True, "arrowhead": 2, "arrowsize": 1.2,
+                    "arrowcolor": "#98a2b3", "standoff": 10, "startstandoff": 10, "text": ""} for e in edges]
     kinds: dict[str, list[dict[str, Any]]] = {}
     for n in nodes:
         kinds.setdefault(str(n.get("kind") or "node"), []).append(n)
-    data: list[dict[str, Any]] = [{"type": "scatter", "mode": "lines", "name": "copies / cites", "x": edge_x,
-                                   "y": edge_y, "hoverinfo": "skip", "line": {"width": 1, "color": "#999"}}]
+    data = []
     for kind, group in sorted(kinds.items()):
-        data.append({"type": "scatter", "mode": "markers", "name": _t(kind), "marker": {"size": 12},
-                     "x": [pos[n["id"]][0] for n in group], "y": [pos[n["id"]][1] for n in group],
-                     "text": [_t(n.get("label") or n["id"]) for n in group],
-                     "hovertemplate": "%{text}<br>%{x}<extra>%{fullData.name}</extra>"})
-    return {"data": data, "layout": _layout("Provenance: who reported first, who copied whom",
-                                            xaxis={"type": "date"}, yaxis={"type": "category", "automargin": True},
-                                            height=max(300, 40 * len(rows) + 120),
-                                            legend={"orientation": "h", "y": -0.2})}
+        data.append({"type": "scatter", "mode": "markers+text", "name": _t(kind), "marker": {"size": 14},
+                     "x": [pos[str(n["id"])][0] for n in group], "y": [pos[str(n["id"])][1] for n in group],
+                     "text": [_t(n.get("label") or n["id"]) for n in group], "textposition": "top center",
+                     "hovertemplate": "%{text}<extra>%{fullData.name}</extra>"})
+    depth = max(levels.values()) if levels else 0
+    height = max(rows.values()) if rows else 1
+    return {"data": data, "layout": _layout(
+        "Provenance: origins (left) and who copied or cited them",
+        xaxis={"range": [-0.6, depth + 0.6], "tickvals": list(range(depth + 1)),
+               "ticktext": ["origin" if i == 0 else f"{i} hop{'s' if i > 1 else ''}" for i in range(depth + 1)],
+               "zeroline": False},
+        yaxis={"range": [-0.8, height - 0.2], "visible": False},
+        annotations=annotations, height=max(300, 70 * height + 120), legend={"orientation": "h", "y": -0.15})}
 
 
 def reliability_history(history: list[dict[str, Any]]) -> dict[str, Any] | None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from mercato.store import schema as t
 from mercato.store.dialect import insert_ignore
+from mercato.store.understanding import player_key
 
 PLAYERS = ["Viktor Gyökeres", "Marc Guéhi", "Rasmus Højlund", "Benjamin Šeško", "Jadon Sancho", "Randal Kolo Muani",
            "Alexander Isak", "Florian Wirtz", "Nico Williams", "Jonathan David", "Victor Osimhen", "Dušan Vlahović"]
@@ -124,7 +125,7 @@ def write_sample(store: Any, n: int = 20, *, hostile: bool = False, seed: int = 
             st[2 if e["original"] else 3] += 1
         sagas.append({
             "id": f"{prefix}-{i:04d}", "link_key": f"{player.lower()}|{src}|{dst}", "epoch": 0, "player": player,
-            "player_key": player.lower(), "from_club": src, "to_club": dst, "status": status, "resolved": resolved,
+            "player_key": player_key(player), "from_club": src, "to_club": dst, "status": status, "resolved": resolved,
             "outcome": outcome, "likelihood": history[-1]["likelihood"] if status != "collapsed" else 0.05,
             "first_date": timeline[0]["date"], "last_date": timeline[-1]["date"], "n_articles": k,
             "n_sources": len(outlets_used), "langs": sorted({e["lang"] for e in timeline}),

@@ -1,5 +1,6 @@
 // Draws the page's charts: the server puts Plotly figure specs (JSON) in #charts-data,
 // one <div class="chart" data-chart="NAME"> per figure. No inline handlers, no eval.
+// Loaded before plotly.min.js (which styles itself as it loads); draws once the document is parsed.
 (function () {
   "use strict";
   // Plotly adds <style> elements for its mode bar; give them this page's nonce so the strict
@@ -26,6 +27,6 @@
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", draw);
   } else {
-    draw();
+    window.addEventListener("load", draw);
   }
 })();

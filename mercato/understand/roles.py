@@ -1,0 +1,81 @@
+"""Role evidence of one club mention: is it where a player goes (``to``) or where a player is (``from``)?
+
+All cues are per-language data (``roles.*`` lists of ``data/<lang>/cues.toml``) matched on folded words:
+a preposition before the club ("al Milan", "to Liverpool", "zum FC Bayern", "from Newcastle", "dal Wolfsburg"),
+a buying verb after it as the subject ("Milan want…", "Bayern holt…"), a buyer noun after a possessive
+("Liverpool's bid"), a player noun after it ("Chelsea-Star Jackson", "Liverpool defender Gomez"), a player right
+before it ("Gomez del Liverpool", "Woltemade (Stuttgart)"), and a headline pair ("Gomez-Milan").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _ends(words: list[str], vocab: set[str], n: int = 3) -> bool:
+    return any(len(words) >= k and " ".join(words[-k:]) in vocab for k in range(1, n + 1))
+
+
+def _starts(words: list[str], vocab: set[str], n: int = 3) -> bool:
+    return any(len(words) >= k and " ".join(words[:k]) in vocab for k in range(1, n + 1))
+
+
+def _starts_stem(words: list[str], vocab: set[str], stems: set[str]) -> bool:
+    if _starts(words, vocab):
+        return True
+    return bool(words) and any(words[0].startswith(s) for s in stems)
+
+
+def club_evidence(ctx: Any, c: Any, pspans: list[tuple[int, int]], rw: dict[str, set[str]]) -> tuple[float, float]:
+    """``(to, from)`` evidence of club mention ``c`` (folded offsets), given the player's mention spans."""
+    before = ctx.words_before(c.start, 5).split()
+    after = ctx.words_after(c.end, 5).split()
+    to = frm = 0.0
+    to_words, from_words = rw.get("to", set()), rw.get("from", set())
+    new_player = rw.get("new_player", set())
+    # prepositions and verbs right before the club
+    if _ends(before, to_words, 2):
+        to += 2.0
+    if _ends(before, from_words, 2):
+        if _ends(before[:-1], new_player, 3) or _ends(before, new_player, 3):
+            to += 2.0  # "sarà un nuovo giocatore del Milan", "será jugador del FC Barcelona"
+        else:
+            frm += 2.0
+    elif _ends(before, new_player, 3):
+        to += 2.0
+    # what follows the club
+    if after[:1] == ["s"]:  # English possessive
+        rest = after[1:]
+        if _starts(rest, rw.get("buyer_noun", set())):
+            to += 2.0
+        else:
+            frm += 1.5
+        after = rest
+    if _starts(after, rw.get("to_after", set())):
+        to += 1.5
+    if _starts(after, rw.get("from_after", set())):
+        frm += 1.5
+    buyer = rw.get("buyer", set())
+    if _starts(after, buyer) or (len(after) > 1 and _starts(after[1:], buyer) and after[0] in rw.get("aux", set())):
+        to += 1.5
+    if _starts(after, rw.get("seller", set())):
+        frm += 1.0
+    # "Liverpool defender Joe Gomez", "Chelsea-Star Nicolas Jackson": the player's current club
+    for ps, pe in pspans:
+        if 0 <= ps - c.end <= 40:
+            gap = ctx.folded[c.end:ps].split()
+            if len(gap) <= 3 and not ctx.punct_between(c.end, ps) and (
+                    not gap or any(g in rw.get("player_of", set()) for g in gap)):
+                frm += 1.5
+        if 0 <= c.start - pe <= 14:
+            gap = ctx.folded[pe:c.start].split()
+            seg = ctx.original[ctx.index[pe - 1] + 1 if pe else 0:ctx.index[c.start]] if c.start < len(ctx.index) else ""
+            if not gap and "(" in seg:
+                frm += 1.5  # "Woltemade (Stuttgart)"
+            elif not gap and "-" in seg and ctx.sent_of(c.start) == 0:
+                to += 2.0  # headline "Gomez-Milan"
+        if 0 <= ps - c.end <= 2 and ctx.sent_of(c.start) == 0:
+            seg = ctx.original[ctx.index[c.end - 1] + 1:ctx.index[ps]] if ps < len(ctx.index) else ""
+            if seg.strip() == "-":
+                to += 2.0  # headline "Milan-Gomez"
+    return to, frm
