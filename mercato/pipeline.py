@@ -49,6 +49,29 @@ def understand_keys(store: Store, keys: Sequence[str], *, on_progress: Progress 
     return done
 
 
+def resolve_players(store: Store, keys: Sequence[str]) -> list[str]:
+    """Learn canonical player names from these articles' claims, then give every claim still under a
+    variant name (transliterated, inflected, surname only) its canonical name. Returns the keys of the
+    articles whose claims were renamed (they may be older articles that a new name now explains)."""
+    from mercato.store.understanding import player_key
+    from mercato.understand.registry import PlayerRegistry
+
+    canonical = {player_key(name): name for _k, _i, name, lang in store.claim_players(keys)
+                 if PlayerRegistry.is_canonical(name, lang)}
+    store.add_players(canonical)
+    pending = store.claim_players(unresolved=True)
+    if not pending:
+        return []
+    registry = PlayerRegistry(store.registry_names())
+    changes = []
+    for key, idx, name, lang in pending:
+        new = registry.resolve(name, lang)
+        if new and new != name:
+            changes.append((key, idx, new))
+    store.rename_claim_players(changes)
+    return sorted({k for k, _i, _n in changes})
+
+
 def update_stories(store: Store, keys: Sequence[str]) -> int:
     """Let the stories stage fold these articles into their sagas."""
     from mercato import stories
@@ -83,7 +106,8 @@ def ingest(
         changed = [o.key for o in outcomes if o.status in ("added", "revised")]
         if understand and changed:
             understand_keys(store, changed)
-            update_stories(store, changed)
+            renamed = resolve_players(store, changed)
+            update_stories(store, sorted(set(changed) | set(renamed)))
 
     for item in items:
         if on_item:
@@ -119,5 +143,6 @@ def catch_up(store: Store, on_progress: Progress | None = None) -> int:
     stale = store.stale_article_keys(PIPELINE_VERSION)
     if stale:
         understand_keys(store, stale, on_progress=on_progress)
-        update_stories(store, stale)
+        renamed = resolve_players(store, stale)
+        update_stories(store, sorted(set(stale) | set(renamed)))
     return len(stale)

@@ -57,7 +57,7 @@ def expected(inputs: tuple[Path, Path]) -> tuple[set[str], int]:
     """Unique keys and unique (key, text) pairs over both inputs."""
     keys, revs = set(), set()
     for path in inputs:
-        for line in open(path, encoding="utf-8"):
+        for line in path.read_text(encoding="utf-8").splitlines():
             art = extract(RawArticle.from_dict({**json.loads(line), "origin": "x"}))
             keys.add(art.key)
             revs.add((art.key, art.content_hash))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import resource
+import signal
 import stat
 import subprocess
 import sys
@@ -75,10 +75,9 @@ def test_on_commit_reports_only_committed_batches(store, tmp_path, dev_corpus):
 
 # -- row 14: concurrent writers and readers -------------------------------------------------------------
 
-def _cli(*args, env=None) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "mercato.interfaces.cli", *args] if False else
-                            [str(Path(sys.executable).parent / "mercato"), *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+def _cli(*args) -> subprocess.Popen:
+    return subprocess.Popen([str(Path(sys.executable).parent / "mercato"), *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 @pytest.mark.slow
@@ -137,8 +136,7 @@ def test_disk_full_is_a_clear_error_and_keeps_earlier_data(tmp_path, dev_corpus)
     limit = os.path.getsize(db) + 2 * 1024 * 1024
     proc = subprocess.run([sys.executable, "-c", DISK_FULL_CHILD, url, str(more), str(limit)],
                           capture_output=True, text=True, timeout=300,
-                          preexec_fn=lambda: __import__("signal").signal(__import__("signal").SIGXFSZ,
-                                                                         __import__("signal").SIG_IGN))
+                          preexec_fn=lambda: signal.signal(signal.SIGXFSZ, signal.SIG_IGN))
     assert proc.returncode == 3, proc.stdout + proc.stderr[-2000:]
     assert "STORE-ERROR" in proc.stdout and str(db) in proc.stdout
     assert "full" in proc.stdout

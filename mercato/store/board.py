@@ -165,15 +165,22 @@ class BoardRepo:
         """A page of sagas (without their data blobs) and the cursor of the next page (None at the end)."""
         s = t.sagas
         cols = [c for c in s.c if c.name != "data"]
-        # the timeline is needed for the last report; it is read as part of data but trimmed here
-        stmt = self._saga_filters(sa.select(*cols, s.c.data), **filters)
-        stmt, expr = _keyset(stmt, s, "id", sort, order, SAGA_SORTS, cursor, limit)
+        # sort narrow rows, then read the data (for the last report) of the page's rows only
+        stmt = self._saga_filters(sa.select(*cols), **filters)
+        stmt, _ = _keyset(stmt, s, "id", sort, order, SAGA_SORTS, cursor, limit)
         col_name, null_value = SAGA_SORTS[sort]
         with self.engine.connect() as conn:
             rows = conn.execute(stmt).all()
-        rows, nxt = _page(rows, limit, sort, order, "id",
-                          lambda r: null_value if r._mapping[col_name] is None else r._mapping[col_name])
-        return [saga_from_row(r) for r in rows], nxt
+            rows, nxt = _page(rows, limit, sort, order, "id",
+                              lambda r: null_value if r._mapping[col_name] is None else r._mapping[col_name])
+            data = dict(conn.execute(sa.select(s.c.id, s.c.data).where(s.c.id.in_([r.id for r in rows]))).all()) \
+                if rows else {}
+        out = []
+        for r in rows:
+            d = saga_from_row(r)
+            d["last_report"] = _last_report((data.get(r.id) or {}).get("timeline") or [])
+            out.append(d)
+        return out, nxt
 
     def board_count_sagas(self, **filters: Any) -> int:
         stmt = self._saga_filters(sa.select(sa.func.count()).select_from(t.sagas), **filters)

@@ -113,3 +113,71 @@ class UnderstandingRepo:
                     "mentions": data.get("mentions", []),
                 })
         return out
+
+
+class PlayersRepo:
+    """The player registry (table ``players``) and the renaming of claims to canonical names."""
+
+    engine: sa.Engine
+
+    def _write(self):  # provided by Store
+        raise NotImplementedError
+
+    def claim_players(self, keys: Sequence[str] | None = None, *, unresolved: bool = False) -> list[tuple]:
+        """(article_key, idx, player, lang) of the claims of ``keys`` (all when None), or only of claims whose
+        player is not a registry name when ``unresolved``."""
+        c, u, p = t.claims, t.understanding, t.players
+        joined = c.join(u, u.c.article_key == c.c.article_key)
+        if unresolved:
+            joined = joined.outerjoin(p, p.c.key == c.c.player_key)
+        stmt = sa.select(c.c.article_key, c.c.idx, c.c.player, u.c.lang).select_from(joined)
+        if unresolved:
+            stmt = stmt.where(p.c.key.is_(None))
+        if keys is not None:
+            stmt = stmt.where(c.c.article_key.in_(list(keys)))
+        with self.engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(stmt.order_by(c.c.article_key, c.c.idx))]
+
+    def registry_names(self) -> list[tuple[str, int]]:
+        with self.engine.connect() as conn:
+            return [(r.name, int(r.n_articles)) for r in conn.execute(sa.select(t.players.c.name, t.players.c.n_articles))]
+
+    def add_players(self, names: dict[str, str]) -> None:
+        """Register canonical names (player_key → display name) and refresh their article counts."""
+        if not names:
+            return
+        when = now_iso()
+        c = t.claims
+        with self._write() as conn:
+            counts = dict(conn.execute(
+                sa.select(c.c.player_key, sa.func.count(sa.distinct(c.c.article_key)))
+                .where(c.c.player_key.in_(list(names))).group_by(c.c.player_key)).all())
+            for key, name in sorted(names.items()):
+                row = {"key": key, "name": name, "surname_key": key.split()[-1], "aliases": None, "clubs": None,
+                       "n_articles": int(counts.get(key, 1)), "first_seen": when}
+                conn.execute(upsert(self.engine, t.players, ["key"], ["n_articles"]).values(**row))
+
+    def rename_claim_players(self, changes: Sequence[tuple[str, int, str]]) -> None:
+        """Give claims (article_key, idx) their canonical player name, in the claims table and the stored
+        understanding alike."""
+        if not changes:
+            return
+        by_article: dict[str, dict[int, str]] = {}
+        for key, idx, name in changes:
+            by_article.setdefault(key, {})[idx] = name
+        with self._write() as conn:
+            for key, renames in by_article.items():
+                for idx, name in renames.items():
+                    conn.execute(t.claims.update().where(t.claims.c.article_key == key, t.claims.c.idx == idx)
+                                 .values(player=name, player_key=player_key(name)))
+                row = conn.execute(sa.select(t.understanding.c.data).where(
+                    t.understanding.c.article_key == key)).first()
+                if row is None or not row.data:
+                    continue
+                data = dict(row.data)
+                claims = [dict(x) for x in data.get("claims", [])]
+                for idx, name in renames.items():
+                    if idx < len(claims):
+                        claims[idx]["player"] = name
+                data["claims"] = claims
+                conn.execute(t.understanding.update().where(t.understanding.c.article_key == key).values(data=data))

@@ -1,12 +1,15 @@
 """Claims grouped into sagas: player + from-club + to-club, across languages, outlets and months.
 
-* A *link* is one (player, from, to). Player names match when one's words are all in the other's ("Kolo Muani" /
-  "Randal Kolo Muani"); a claim without a selling club joins the link of the same player and buying club.
+* A *link* is one player's move to one club. Player names match when one's words are all in the other's ("Kolo
+  Muani" / "Randal Kolo Muani") or their surnames are near-identical spellings ("Isak" / "Isaka"); the selling
+  club is the one most of the link's claims name (a claim without it, or naming another, still joins), and a
+  claim with the two clubs swapped (a common reading error) joins the link too.
 * A link splits into *epochs* (separate sagas) only when it was revived after it ended with a different outcome:
   reports more than ``revival_gap_days`` after the move was done (a loan, then a permanent move), or after a
   collapse when the revival ends with the move done. A link that recurs with the same outcome stays one saga.
-* Look-ups are keyed: every saga is indexed under ``word>to-club`` (or ``word<from-club`` when the buyer is
-  unknown) for each word of the player's name, so a new claim finds its candidate sagas without scanning.
+* Look-ups are keyed: every saga is indexed under ``prefix>to-club`` (or ``prefix<from-club`` when the buyer is
+  unknown) for the first letters of each word of the player's name, so a new claim finds its candidate sagas
+  without scanning.
 
 The result is a deterministic function of the set of reports on a link, so ingesting in any order or in any
 number of batches gives the same sagas.
@@ -14,8 +17,11 @@ number of batches gives the same sagas.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import collections
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
 
 from mercato.stories.params import Params
 from mercato.stories.records import (
@@ -26,20 +32,47 @@ from mercato.stories.records import (
     club_key,
     days_between,
     player_tokens,
-    same_player,
     slug,
 )
 
+_PREFIX = 3
+_FUZZY = 85.0  # surname spellings this close (rapidfuzz ratio) are one name
+_MIN_FUZZY_LEN = 4
 
-def lookup_keys(player: str, from_club: str | None, to_club: str | None, p: Params) -> list[str]:
-    """Index keys a claim is looked up under (and a saga is stored under)."""
-    toks = [t for t in player_tokens(player) if len(t) >= 2]
+
+def _prefixes(player: str) -> list[str]:
+    return sorted({t[:_PREFIX] for t in player_tokens(player) if len(t) >= 2})
+
+
+def index_keys(player: str, from_club: str | None, to_club: str | None, p: Params) -> list[str]:
+    """Keys a saga is stored under."""
     to_k, from_k = club_key(to_club, p), club_key(from_club, p)
     if to_k:
-        return sorted({f"{t}>{to_k}"[:255] for t in toks})
+        return [f"{x}>{to_k}"[:255] for x in _prefixes(player)]
     if from_k:
-        return sorted({f"{t}<{from_k}"[:255] for t in toks})
+        return [f"{x}<{from_k}"[:255] for x in _prefixes(player)]
     return []
+
+
+def lookup_keys(player: str, from_club: str | None, to_club: str | None, p: Params) -> list[str]:
+    """Keys a claim is looked up under: its buying club, and its selling club (for a link read the other way)."""
+    to_k, from_k = club_key(to_club, p), club_key(from_club, p)
+    out = set(index_keys(player, from_club, to_club, p))
+    if to_k and from_k:
+        out.update(f"{x}>{from_k}"[:255] for x in _prefixes(player))
+    return sorted(out)
+
+
+def same_player(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """One name's words all in the other's, or the same surname give or take a letter or two."""
+    if not a or not b:
+        return False
+    sa, sb = set(a), set(b)
+    if sa <= sb or sb <= sa:
+        return True
+    la, lb = a[-1], b[-1]
+    return (min(len(la), len(lb)) >= _MIN_FUZZY_LEN and la[:_PREFIX] == lb[:_PREFIX]
+            and fuzz.ratio(la, lb) >= _FUZZY)
 
 
 def usable(r: Report, p: Params) -> bool:
@@ -56,6 +89,7 @@ class Link:
     to_club: str | None
     reports: list[Report] = field(default_factory=list)
     rank: int = 0
+    froms: collections.Counter = field(default_factory=collections.Counter)
 
 
 def _specificity(r: Report, p: Params) -> tuple:
@@ -63,25 +97,34 @@ def _specificity(r: Report, p: Params) -> tuple:
             -len(r.player), r.player, r.article_key, r.stage)
 
 
-def cluster_links(reports: Iterable[Report], p: Params) -> list[Link]:
+def cluster_links(reports: Sequence[Report], p: Params) -> list[Link]:
     """Reports grouped by link, the most specific names first so the result does not depend on input order."""
-    links: dict[str, list[Link]] = {}
+    by_to: dict[str, list[Link]] = {}
     out: list[Link] = []
     for r in sorted((r for r in reports if usable(r, p)), key=lambda r: _specificity(r, p)):
         toks, fk, tk = player_tokens(r.player), club_key(r.from_club, p), club_key(r.to_club, p)
-        bucket = links.setdefault(tk if tk else "<" + fk, [])
-        cands = [lk for lk in bucket if same_player(lk.tokens, toks) and (not fk or not lk.from_key or lk.from_key == fk)]
+        if tk:
+            cands = [lk for lk in by_to.get(tk, []) if same_player(lk.tokens, toks)]
+            if not cands and fk:  # the same move read the other way round
+                cands = [lk for lk in by_to.get(fk, []) if lk.from_key == tk and same_player(lk.tokens, toks)]
+        else:
+            cands = [lk for lk in by_to.get("<" + fk, []) if same_player(lk.tokens, toks)]
         if cands:
             link = max(cands, key=lambda lk: (len(lk.reports), -lk.rank))
-            if fk and not link.from_key:
-                link.from_key, link.from_club = fk, canonical_club(r.from_club or "")
         else:
             link = Link(toks, r.player, fk, tk, canonical_club(r.from_club or "") if fk else None,
                         canonical_club(r.to_club or "") if tk else None, rank=len(out))
-            bucket.append(link)
+            by_to.setdefault(tk if tk else "<" + fk, []).append(link)
             out.append(link)
+        if fk and fk != link.to_key:
+            link.froms[(fk, canonical_club(r.from_club or ""))] += 1
+            if not link.from_key:
+                link.from_key, link.from_club = fk, canonical_club(r.from_club or "")
         link.reports.append(r)
     for link in out:
+        if link.froms and link.to_key:
+            (fk, name), _n = min(link.froms.items(), key=lambda kv: (-kv[1], kv[0]))
+            link.from_key, link.from_club = fk, name
         link.reports = one_per_article(link.reports)
     return out
 

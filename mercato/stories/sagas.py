@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from mercato.stories import contradictions, provenance
-from mercato.stories.grouping import Link, link_key, lookup_keys
+from mercato.stories.grouping import Link, index_keys, link_key
 from mercato.stories.likelihood import Reliability, Status, contributions, prior_only, score, status_of
 from mercato.stories.params import Params
 from mercato.stories.provenance import Provenance
@@ -62,7 +62,7 @@ def assemble(link: Link, epoch: int, sid: str, reports: Sequence[Report], p: Par
         likelihood=None, first_date=min(dates) if dates else None, last_date=max(dates) if dates else None,
         n_articles=len(reports), n_sources=len(outlets | {g for g in prov.group.values()}),
         langs=sorted({r.lang for r in reports if r.lang}), data=data, reports=tuple(reports),
-        originals=dict(prov.original), index_keys=tuple(lookup_keys(player, link.from_club, link.to_club, p)),
+        originals=dict(prov.original), index_keys=tuple(index_keys(player, link.from_club, link.to_club, p)),
         contrib=contrib,
     )
 

@@ -50,8 +50,14 @@ class Reader:
             lex = lexicon.load(lang)
             d = {k.split(".", 1)[1]: {fold_key(w.rstrip("*")) for w in v} for k, v in lex.lists.items()
                  if k.startswith("roles.")}
-            for k in ("to", "from", "to_after", "from_after", "buyer", "seller", "player_of"):
+            # stems ("want*") also match longer words: kept apart under "<list>*"
+            for k, v in lex.lists.items():
+                if k.startswith("roles."):
+                    d[k.split(".", 1)[1] + "*"] = {fold_key(w[:-1]) for w in v if w.endswith("*") and " " not in w}
+            for k in ("to", "from", "to_after", "from_after", "buyer", "seller", "player_of", "buyer_noun",
+                      "new_player", "nonplayer", "aux"):
                 d.setdefault(k, set())
+                d.setdefault(k + "*", set())
             d["negation"] = {fold_key(w) for w in lex.words("modality.negation")}
             d["stop"] = set(lex.words("names.stop"))
             d["particles"] = set(lex.words("names.particles"))
@@ -88,7 +94,7 @@ class Reader:
         ctx.clubs = [cl.ClubRef(h.name, to_f(h.start), to_f(h.end), ctx.sent_of(to_f(h.start))) for h in club_hits]
         outlet_hits = self.outlets.find(text)
         blocked = [(h.start, h.end) for h in club_hits] + [(h.start, h.end) for h in outlet_hits]
-        players = find_players(text, blocked, w["stop"], w["particles"], w["player_of"])
+        players = find_players(text, blocked, w["stop"], w["particles"], w["player_of"], lang=lang)
 
         def evidence_of(sent_idx: int) -> str:
             if not sent_o:

@@ -133,17 +133,31 @@ def _is_nonplayer(ctx: Context, p: Player, rw: dict[str, set[str]]) -> bool:
     return hits > 0 and hits * 2 >= len(p.mentions)
 
 
+def _near(ctx: Context, c: ClubRef, pspans: list[tuple[int, int]], words: int) -> bool:
+    """The club is within ``words`` words of a mention of the player, in the same sentence."""
+    for ps, pe in pspans:
+        if ctx.sent_of(ps) != c.sent:
+            continue
+        lo, hi = (pe, c.start) if pe <= c.start else (c.end, ps)
+        if len(ctx.folded[lo:hi].split()) <= words:
+            return True
+    return False
+
+
 def _scores(ctx: Context, sents: dict[int, float], pspans: list[tuple[int, int]],
-            rw: dict[str, set[str]]) -> tuple[Counter, Counter, Counter]:
-    """Weighted ``to``, ``from`` evidence and mention counts of the clubs in the given sentences."""
+            rw: dict[str, set[str]], near: int | None = None) -> tuple[Counter, Counter, Counter]:
+    """Weighted ``to``, ``from`` evidence and mention counts of the clubs in the given sentences
+    (only those within ``near`` words of the player when given)."""
     to: Counter = Counter()
     frm: Counter = Counter()
     seen: Counter = Counter()
     for c in ctx.clubs:
         w = sents.get(c.sent)
-        if not w:
+        if not w or (near is not None and not _near(ctx, c, pspans, near)):
             continue
         t, f = club_evidence(ctx, c, pspans, rw)
+        if near is None and not _near(ctx, c, pspans, 10):
+            w *= 0.6
         to[c.name] += w * t
         frm[c.name] += w * f
         seen[c.name] += w
@@ -200,11 +214,11 @@ def build(ctx: Context, players: list[Player], rw: dict[str, set[str]], neg: set
                 if s + 1 < n_sent:
                     window.setdefault(s + 1, 0.5)
             window.setdefault(0, 0.7)
-            for s in range(n_sent):
-                window.setdefault(s, 0.25)
+            for s in range(min(n_sent, 3)):
+                window.setdefault(s, 0.4)
         else:
             window = {s: 1.0 for s in sents}
-        to, frm, seen = _scores(ctx, window, pspans, rw)
+        to, frm, seen = _scores(ctx, window, pspans, rw, near=None if primary else 14)
         if primary:
             to_club, from_club = _pick(to, frm, seen, fallback_from=True)
             if to_club is None:

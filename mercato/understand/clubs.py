@@ -17,6 +17,12 @@ def _rules() -> dict:
     return tomllib.loads(path.read_text(encoding="utf-8"))
 
 
+def _has_case(surface: str) -> bool:
+    """True for scripts with upper and lower case (Latin, Greek, Cyrillic), where capitals mark names."""
+    ch = next((c for c in surface if c.isalpha()), "")
+    return bool(ch) and (ch.isupper() or ch.islower())
+
+
 class ClubFinder:
     """Club mentions of a text, ambiguity resolved."""
 
@@ -41,8 +47,11 @@ class ClubFinder:
         full = {h.name for h in hits if h.kind != "ambiguous"}
         out = []
         for h in hits:
-            if h.kind == "nickname" and not h.capitalised:
-                continue  # "che", "reds" in running text
+            if not h.capitalised and _has_case(h.surface):
+                # club names are proper nouns: "porto", "como", "reds" in running text are words; long
+                # nicknames ("rossoneri", "blaugrana") are written in lower case by the press
+                if h.kind != "nickname" or len(h.surface) < 7:
+                    continue
             if h.kind != "ambiguous":
                 out.append(h)
                 continue

@@ -3,8 +3,12 @@ by stop lists and the clubs and outlets found, then grouped so a surname alone j
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
 
 from mercato.understand.gazetteer import fold_key
 
@@ -28,10 +32,58 @@ def _is_cap(tok: str) -> bool:
     return ch.isupper() or (ch.isalpha() and not ch.islower() and not ch.isupper())
 
 
+@functools.cache
+def _not_players() -> frozenset[str]:
+    """Folded names of stadiums, competitions and places (``data/not_players.tsv``)."""
+    path = Path(str(resources.files("mercato") / "data" / "not_players.tsv"))
+    out = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            out.add(fold_key(line.split("\t")[0]))
+    return frozenset(out)
+
+
+def _is_blocked_name(key: str) -> bool:
+    padded = f" {key} "
+    return any(f" {b} " in padded for b in _not_players())
+
+
+def _dictionary(lang: str | None) -> Callable[[str], bool]:
+    """Is a word a common word of ``lang``? (simplemma's dictionaries; False when the language is unknown)"""
+    if not lang:
+        return lambda w: False
+    try:
+        import simplemma
+
+        simplemma.is_known("test", lang=lang)
+    except Exception:  # noqa: BLE001 - a language simplemma lacks: no dictionary filter
+        return lambda w: False
+
+    def known(word: str) -> bool:
+        return simplemma.is_known(word, lang=lang) and simplemma.is_known(word.lower(), lang=lang)
+
+    return known
+
+
+def trim_name(words: list[str], known: Callable[[str], bool], particles: set[str]) -> list[str]:
+    """Drop dictionary words in front of a name ("Spitzenreiter Enzo Fernandez"); nothing left when every
+    word is a common word ("Bisheriger Rekordhalter")."""
+    words = [w[2:] if len(w) > 3 and w[1] in "'’" and w[0] in "LlDd" else w for w in words]  # "L'Inter"
+    if all(known(w) or w.lower() in particles for w in words):
+        return []
+    while len(words) > 2 and known(words[0]):
+        words = words[1:]
+    while words and words[0].lower() in particles:
+        words = words[1:]
+    return words
+
+
 def find_players(text: str, blocked: list[tuple[int, int]], stop: set[str], particles: set[str],
-                 roles: set[str] | None = None) -> list[Player]:
+                 roles: set[str] | None = None, lang: str | None = None) -> list[Player]:
     """Name spans of ``text`` outside ``blocked`` spans (clubs, outlets); full names first, surnames joined."""
     from mercato.understand.transliterate import to_latin
+
+    known = _dictionary(lang)
 
     blocked_at = set()
     for s, e in blocked:
@@ -69,7 +121,18 @@ def find_players(text: str, blocked: list[tuple[int, int]], stop: set[str], part
             words = words[1:]
         if len(words) > 4:
             continue
+        trimmed = trim_name(words, known, particles)
+        if not trimmed:
+            continue
+        if trimmed != words:
+            try:
+                s = text.index(trimmed[0], s)
+            except ValueError:
+                pass
+            words = trimmed
         latin = " ".join(to_latin(w) for w in words)
+        if _is_blocked_name(fold_key(latin)):
+            continue
         if len(words) == 1:
             singles.append((s, e, latin))
             continue

@@ -20,10 +20,11 @@ def _starts(words: list[str], vocab: set[str], n: int = 3) -> bool:
     return any(len(words) >= k and " ".join(words[:k]) in vocab for k in range(1, n + 1))
 
 
-def _starts_stem(words: list[str], vocab: set[str], stems: set[str]) -> bool:
-    if _starts(words, vocab):
+def _starts_stem(words: list[str], rw: dict[str, set[str]], name: str) -> bool:
+    """The words start with an entry of list ``name`` (or a longer word of one of its stems)."""
+    if _starts(words, rw.get(name, set())):
         return True
-    return bool(words) and any(words[0].startswith(s) for s in stems)
+    return bool(words) and any(words[0].startswith(s) for s in rw.get(name + "*", ()) if s)
 
 
 def club_evidence(ctx: Any, c: Any, pspans: list[tuple[int, int]], rw: dict[str, set[str]]) -> tuple[float, float]:
@@ -36,6 +37,8 @@ def club_evidence(ctx: Any, c: Any, pspans: list[tuple[int, int]], rw: dict[str,
     # prepositions and verbs right before the club
     if _ends(before, to_words, 2):
         to += 2.0
+    elif len(before) >= 3 and any(_ends(before[:-k], to_words, 1) for k in (1, 2)) and not _ends(before, from_words, 2):
+        to += 1.0  # "zum englischen Meister Liverpool", "all'ambizioso Al Hilal"
     if _ends(before, from_words, 2):
         if _ends(before[:-1], new_player, 3) or _ends(before, new_player, 3):
             to += 2.0  # "sarà un nuovo giocatore del Milan", "será jugador del FC Barcelona"
@@ -46,7 +49,7 @@ def club_evidence(ctx: Any, c: Any, pspans: list[tuple[int, int]], rw: dict[str,
     # what follows the club
     if after[:1] == ["s"]:  # English possessive
         rest = after[1:]
-        if _starts(rest, rw.get("buyer_noun", set())):
+        if _starts_stem(rest, rw, "buyer_noun"):
             to += 2.0
         else:
             frm += 1.5
@@ -55,10 +58,13 @@ def club_evidence(ctx: Any, c: Any, pspans: list[tuple[int, int]], rw: dict[str,
         to += 1.5
     if _starts(after, rw.get("from_after", set())):
         frm += 1.5
-    buyer = rw.get("buyer", set())
-    if _starts(after, buyer) or (len(after) > 1 and _starts(after[1:], buyer) and after[0] in rw.get("aux", set())):
+    aux = rw.get("aux", set())
+    verb = after[1:] if len(after) > 1 and after[0] in aux else after
+    if len(verb) > 1 and verb[0] in aux:
+        verb = verb[1:]
+    if _starts_stem(verb, rw, "buyer"):
         to += 1.5
-    if _starts(after, rw.get("seller", set())):
+    if _starts_stem(verb, rw, "seller"):
         frm += 1.0
     # "Liverpool defender Joe Gomez", "Chelsea-Star Nicolas Jackson": the player's current club
     for ps, pe in pspans:

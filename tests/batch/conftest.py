@@ -17,13 +17,22 @@ TABLES = ("articles", "article_revisions", "understanding", "claims", "citations
           "saga_articles", "source_reliability")
 
 
+def _strip(v: Any) -> Any:
+    if isinstance(v, dict):
+        return {k: _strip(x) for k, x in v.items() if k not in VOLATILE}
+    if isinstance(v, list):
+        return [_strip(x) for x in v]
+    return v
+
+
 def _norm(v: Any) -> Any:
+    """JSON text parsed, write-time fields dropped at any depth (a saga's reports keep ``first_seen``)."""
     if isinstance(v, str) and v[:1] in "[{":
         try:
-            return json.loads(v)
+            v = json.loads(v)
         except ValueError:
             return v
-    return v
+    return _strip(v)
 
 
 def dump(url: str, tables: tuple[str, ...] = TABLES) -> dict[str, list[dict[str, Any]]]:

@@ -73,7 +73,8 @@ def test_get_by_key_prefix_external_id_and_url(store):
 
 
 def test_round_trip_keeps_fields(store):
-    a = art(5, "Testo con accenti: Šeško, Højlund, Gyökeres.", title="Titolo", author="A. Rossi", extra={"lang": "it", "n": [1, 2]})
+    a = art(5, "Testo con accenti: Šeško, Højlund, Gyökeres.", title="Titolo", author="A. Rossi",
+            extra={"lang": "it", "n": [1, 2]})
     store.add_articles([a])
     b = store.get_article(a.key)
     assert b == a

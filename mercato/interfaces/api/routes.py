@@ -33,6 +33,8 @@ def _query_names(dependant: Any) -> set[str]:
 class StrictRoute(APIRoute):
     """A route that refuses query parameters it does not declare (400), so a typo never silently widens a list."""
 
+    drop_empty = False  # the dashboard's forms send empty fields for "no filter"
+
     def get_route_handler(self) -> Any:
         handler = super().get_route_handler()
         allowed = _query_names(self.dependant)
@@ -43,13 +45,19 @@ class StrictRoute(APIRoute):
                 names = ", ".join(sorted(allowed)) or "none"
                 raise HTTPException(400, f"unknown query parameter {', '.join(unknown)}; allowed: {names}")
             pairs = request.query_params.multi_items()
-            if any(v == "" for _, v in pairs):  # an empty form field means "no filter"
+            if self.drop_empty and any(v == "" for _, v in pairs):  # an empty form field means "no filter"
                 request.scope["query_string"] = urlencode([(k, v) for k, v in pairs if v != ""]).encode()
                 if hasattr(request, "_query_params"):  # Starlette caches the parsed query
                     del request._query_params
             return await handler(request)
 
         return strict
+
+
+class FormRoute(StrictRoute):
+    """A dashboard route: empty query values (blank form fields) are dropped before validation."""
+
+    drop_empty = True
 
 
 router = APIRouter(prefix="/api", route_class=StrictRoute)
@@ -99,20 +107,14 @@ def require_token(request: Request,
 
 
 def saga_detail(store: Any, saga_id: str, as_of: str | None = None) -> dict[str, Any]:
-    """A saga with its data flattened for the API and the dashboard (404 when unknown)."""
+    """A saga with its data flattened for the API and the dashboard (404 when unknown).
+
+    With ``as_of`` the status, likelihood, timeline and contradictions are those known on that date, replayed by
+    :func:`mercato.stories.as_of` (400 when the stories stage cannot replay).
+    """
     saga = store.board_get_saga(saga_id)
     if saga is None:
         raise HTTPException(404, f"no saga {saga_id!r}")
-    if as_of:
-        from mercato import stories
-
-        fn = getattr(stories, "as_of", None)
-        if fn is None:
-            raise HTTPException(400, "as-of not available: the stories stage cannot replay a saga yet")
-        past = fn(store, saga_id, as_of)
-        if past is None:
-            raise HTTPException(404, f"saga {saga_id!r} had no reports on or before {as_of}")
-        saga = {**saga, **past} if isinstance(past, dict) else saga
     data = saga.pop("data", None) or {}
     saga["as_of"] = as_of
     saga["timeline"] = list(data.get("timeline") or [])
@@ -121,6 +123,28 @@ def saga_detail(store: Any, saga_id: str, as_of: str | None = None) -> dict[str,
     saga["explanation"] = list(data.get("explanation") or [])
     saga["likelihood_history"] = list(data.get("likelihood_history") or [])
     saga["status_evidence"] = data.get("status_evidence") or None
+    if as_of:
+        from mercato import stories
+
+        replay = getattr(stories, "as_of", None)
+        if replay is None:
+            raise HTTPException(400, "as-of not available: the stories stage cannot replay a saga")
+        try:
+            past = replay(store, saga_id, as_of)
+        except KeyError:
+            raise HTTPException(404, f"no saga {saga_id!r}") from None
+        if not isinstance(past, dict) or not past.get("status"):
+            raise HTTPException(404, f"saga {saga_id!r} had no reports on or before {as_of}")
+        for key in ("status", "resolved", "outcome", "likelihood", "n_articles"):
+            if key in past:
+                saga[key] = past[key]
+        for key in ("timeline", "contradictions", "explanation"):
+            if isinstance(past.get(key), list):
+                saga[key] = past[key]
+        if isinstance(past.get("status_evidence"), dict):
+            saga["status_evidence"] = past["status_evidence"]
+        saga["resolved"] = bool(saga["resolved"])
+        saga["likelihood_history"] = [h for h in saga["likelihood_history"] if (h.get("date") or "") <= as_of]
     return saga
 
 

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from mercato.interfaces.cli._common import DbOption, JsonOption, console, err_console, open_store, print_json, progress
+from mercato.errors import MercatoError
+from mercato.interfaces.cli._common import (
+    DbOption,
+    JsonOption,
+    console,
+    err_console,
+    fail,
+    open_store,
+    print_json,
+    progress,
+)
 from mercato.stats import RunStats
 
 
@@ -50,13 +59,16 @@ def ingest(
         raise typer.BadParameter("give at least one path, URL or --feed")
     store = open_store(db)
     stats = RunStats()
-    run_id = store.start_run("ingest " + " ".join(paths + [f"--feed {f}" for f in feed or []]))
+    try:
+        run_id = store.start_run("ingest " + " ".join(paths + [f"--feed {f}" for f in feed or []]))
+    except MercatoError as exc:  # read-only or full database: one line naming it
+        fail(exc)
+    error: MercatoError | None = None
     try:
         if files:
             from mercato.sources import read_paths
 
-            total = sum(Path(f).stat().st_size for f in files if Path(f).is_file()) or None
-            with progress("ingesting", None if total else None) as advance:
+            with progress("ingesting") as advance:
                 pipeline.ingest(store, read_paths(files), batch_size=batch_size, understand=not no_understand,
                                 on_item=advance, stats=stats)
         if urls or feed:
@@ -64,8 +76,15 @@ def ingest(
 
             ingest_web(store, urls=urls, feeds=list(feed or []), allow_private=allow_private, stats=stats,
                        understand=not no_understand)
-    finally:
+    except MercatoError as exc:  # the store failed mid-run: what was committed stays, the run stops here
+        error = exc
+    try:
         store.finish_run(run_id, stats.to_dict())
+    except MercatoError as exc:
+        error = error or exc
+    if error is not None:
+        _summary(stats, as_json)
+        fail(error)
     _summary(stats, as_json)
     if stats.counts.get("rejected"):
         raise typer.Exit(1)
@@ -83,5 +102,6 @@ def understand(
     keys = [a.key for a in store.iter_articles()] if all_ else store.stale_article_keys(PIPELINE_VERSION)
     with progress("understanding", len(keys)) as advance:
         n = pipeline.understand_keys(store, keys, on_progress=advance)
-    pipeline.update_stories(store, keys)
+    renamed = pipeline.resolve_players(store, keys)
+    pipeline.update_stories(store, sorted(set(keys) | set(renamed)))
     console.print(f"understood {n} articles")

@@ -13,12 +13,12 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 
 from mercato.interfaces.api import models as m
-from mercato.interfaces.api.routes import DATE, SagaFilters, StrictRoute, saga_detail
+from mercato.interfaces.api.routes import DATE, FormRoute, SagaFilters, saga_detail
 from mercato.interfaces.web import charts
 
 HERE = Path(__file__).parent
 STATIC = {"style.css": "text/css", "charts.js": "text/javascript"}
-router = APIRouter(route_class=StrictRoute, include_in_schema=False)
+router = APIRouter(route_class=FormRoute, include_in_schema=False)
 
 
 def web_url(url: Any) -> str:
@@ -142,7 +142,7 @@ def board_json(request: Request, filters: Annotated[SagaFilters, Depends()], sor
 
 
 # -- one saga -----------------------------------------------------------------------------------------------------
-@router.get("/sagas/{ref}")
+@router.get("/sagas/{ref:path}")
 def saga_page(request: Request, ref: str,
               as_of: Annotated[str | None, Query(pattern=DATE)] = None) -> Any:
     saga_id, as_json = split(ref)
@@ -172,7 +172,7 @@ def outlets_json(request: Request, sort: Annotated[m.OutletSort, Query()] = "rel
     return _outlets(request, sort, order, True)
 
 
-@router.get("/outlets/{ref}")
+@router.get("/outlets/{ref:path}")
 def outlet_page(request: Request, ref: str) -> Any:
     name, as_json = split(ref)
     out = request.app.state.store.board_get_outlet(name)
@@ -194,7 +194,7 @@ def clubs_json(request: Request) -> Any:
     return render(request, "clubs.html", {"title": "Clubs", "clubs": request.app.state.store.board_list_clubs()}, True)
 
 
-@router.get("/clubs/{ref}")
+@router.get("/clubs/{ref:path}")
 def club_page(request: Request, ref: str) -> Any:
     name, as_json = split(ref)
     out = request.app.state.store.board_get_club(name)
@@ -215,7 +215,7 @@ def players_json(request: Request) -> Any:
                   True)
 
 
-@router.get("/players/{ref}")
+@router.get("/players/{ref:path}")
 def player_page(request: Request, ref: str) -> Any:
     key, as_json = split(ref)
     out = request.app.state.store.board_get_player(key)
