@@ -125,6 +125,8 @@ def cluster_links(reports: Sequence[Report], p: Params) -> list[Link]:
         if link.froms and link.to_key:
             (fk, name), _n = min(link.froms.items(), key=lambda kv: (-kv[1], kv[0]))
             link.from_key, link.from_club = fk, name
+        names = collections.Counter(r.player for r in link.reports)
+        link.player = min(names.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0]  # the usual spelling
         link.reports = one_per_article(link.reports)
     return out
 

@@ -77,17 +77,26 @@ class Context:
         return any(c.kind.startswith(prefix) for c in self.cues_by_sent.get(sent, []))
 
 
+def _adjacent(ctx: Context, a: Cue, b: Cue) -> bool:
+    lo, hi = (a.end, b.start) if a.end <= b.start else (b.end, a.start)
+    return 0 <= hi - lo and len(ctx.folded[lo:hi].split()) <= 1
+
+
 def _sentence_stage(ctx: Context, s: int, neg: set[str]) -> tuple[Counter, bool, bool]:
     found: Counter = Counter()
     negated_strong = False
     hedged = False
-    for c in ctx.cues_by_sent.get(s, []):
+    cues = ctx.cues_by_sent.get(s, [])
+    stage_cues = [c for c in cues if c.kind.startswith("stage.")]
+    for c in cues:
         if c.kind == "modality.hedge":
             hedged = True
         if not c.kind.startswith("stage."):
             continue
         st = c.kind[6:]
-        before = ctx.words_before(c.start, 3).split()
+        if st == "done" and any(o.kind == "stage.bid" and _adjacent(ctx, o, c) for o in stage_cues):
+            continue  # "offerta ufficiale", "official offer": an adjective of the bid
+        before = ctx.words_before(c.start, 5).split()
         if any(w in neg for w in before):
             if st in ("agreement", "done", "medical"):
                 negated_strong = True

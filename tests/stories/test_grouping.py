@@ -114,3 +114,21 @@ def test_stats_count_sagas(store):
     _corpus(store)
     stories.update(store, _keys(store))
     assert store.stats()["sagas"] == store.count("sagas") >= 3
+
+
+def test_update_on_both_backends(store_url):
+    from mercato.store import Store
+
+    s = Store.open(store_url)
+    try:
+        _corpus(s)
+        keys = _keys(s)
+        assert stories.update(s, keys) >= 3
+        before = snapshot(s)
+        stories.update(s, keys[:2])
+        assert snapshot(s) == before
+        sid = saga_of(s)["p1"]
+        assert stories.as_of(s, sid, "2025-08-25")["n_articles"] == 1
+        assert stories.evaluation_view(s)
+    finally:
+        s.close()
