@@ -35,7 +35,14 @@ def build(store, n_claims: int, per_saga: int, seed: int = 7) -> list[str]:
     n_articles = n_claims // 2
     n_sagas = max(1, n_claims // per_saga)
     clubs = [f"Club {i}" for i in range(400)]
-    sagas = [(f"Player{i} Surname{i % 997}", clubs[rnd.randrange(400)], clubs[rnd.randrange(400)])
+    syll = ["ba", "ko", "ri", "mu", "ne", "sa", "to", "li", "ga", "de", "vo", "pe", "zu", "ha", "mi", "lo", "re",
+            "ta", "ni", "fo", "ch", "an", "el", "or", "is", "um", "ek", "ar"]
+    firsts = ["".join(rnd.choice(syll) for _ in range(2)).capitalize() for _ in range(300)]
+
+    def surname() -> str:
+        return "".join(rnd.choice(syll) for _ in range(rnd.randrange(3, 6))).capitalize()
+
+    sagas = [(f"{rnd.choice(firsts)} {surname()}", clubs[rnd.randrange(400)], clubs[rnd.randrange(400)])
              for i in range(n_sagas)]
     outlets = [f"outlet{i}.com" for i in range(300)]
     sources = [(f"Source {i}", "journalist" if i % 3 else "outlet") for i in range(60)]

@@ -189,6 +189,9 @@ class Understanding(_Record):
     citations: tuple[Citation, ...] = ()
     mentions: tuple[Mention, ...] = ()
     pipeline_version: str = ""
+    #: per claim (same order), the role evidence of each club around its player: {club: [to, from, seen]};
+    #: the link reconciliation across articles (mercato.understand.links) reads it
+    links: tuple[dict[str, list[float]], ...] = ()
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Understanding:
@@ -196,6 +199,7 @@ class Understanding(_Record):
         d["claims"] = tuple(Claim.from_dict(c) for c in d.get("claims", ()))
         d["citations"] = tuple(Citation.from_dict(c) for c in d.get("citations", ()))
         d["mentions"] = tuple(Mention(**m) for m in d.get("mentions", ()))
+        d["links"] = tuple(d.get("links", ()))
         return cls(**{k: d[k] for k in d if k in cls.__dataclass_fields__})
 
 

@@ -72,6 +72,26 @@ def resolve_players(store: Store, keys: Sequence[str]) -> list[str]:
     return sorted({k for k, _i, _n in changes})
 
 
+def reconcile_links(store: Store, keys: Sequence[str]) -> list[str]:
+    """Check the buyer/seller reading of the claims of these articles' players against every other article
+    about the same players (:mod:`mercato.understand.links`); returns the keys of the articles changed."""
+    from mercato.understand.links import reconcile
+
+    players = store.player_keys_of(keys)
+    changes = reconcile(store.link_evidence(players))
+    store.set_claim_clubs(changes)
+    return sorted({k for k, *_ in changes})
+
+
+def settle(store: Store, keys: Sequence[str]) -> list[str]:
+    """After understanding these articles: canonical player names, then reconciled links; returns every
+    article key whose claims changed (these and older ones) for the stories to update."""
+    renamed = resolve_players(store, keys)
+    touched = sorted(set(keys) | set(renamed))
+    relinked = reconcile_links(store, touched)
+    return sorted(set(touched) | set(relinked))
+
+
 def update_stories(store: Store, keys: Sequence[str]) -> int:
     """Let the stories stage fold these articles into their sagas."""
     from mercato import stories
@@ -106,8 +126,7 @@ def ingest(
         changed = [o.key for o in outcomes if o.status in ("added", "revised")]
         if understand and changed:
             understand_keys(store, changed)
-            renamed = resolve_players(store, changed)
-            update_stories(store, sorted(set(changed) | set(renamed)))
+            update_stories(store, settle(store, changed))
 
     for item in items:
         if on_item:
@@ -143,6 +162,5 @@ def catch_up(store: Store, on_progress: Progress | None = None) -> int:
     stale = store.stale_article_keys(PIPELINE_VERSION)
     if stale:
         understand_keys(store, stale, on_progress=on_progress)
-        renamed = resolve_players(store, stale)
-        update_stories(store, sorted(set(stale) | set(renamed)))
+        update_stories(store, settle(store, stale))
     return len(stale)

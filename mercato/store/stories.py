@@ -65,6 +65,13 @@ class StoriesRepo:
             out.update(r[0] for r in conn.execute(sa.select(ix.c.saga_id).where(ix.c.key.in_(chunk))))
         return out
 
+    def saga_link_keys(self, conn: sa.Connection, saga_ids: Iterable[str]) -> dict[str, str]:
+        s = t.sagas
+        out: dict[str, str] = {}
+        for chunk in _chunks(sorted(set(saga_ids))):
+            out.update((r.id, r.link_key) for r in conn.execute(sa.select(s.c.id, s.c.link_key).where(s.c.id.in_(chunk))))
+        return out
+
     def saga_member_rows(self, conn: sa.Connection, saga_ids: Iterable[str]) -> list[dict[str, Any]]:
         sa_ = t.saga_articles
         out = []

@@ -56,7 +56,7 @@ class UnderstandingRepo:
                 conn.execute(t.claims.delete().where(t.claims.c.article_key == key))
                 conn.execute(t.citations.delete().where(t.citations.c.article_key == key))
                 data = {"mentions": [m.to_dict() for m in u.mentions], "claims": [c.to_dict() for c in u.claims],
-                        "citations": [c.to_dict() for c in u.citations]}
+                        "citations": [c.to_dict() for c in u.citations], "links": [dict(x) for x in u.links]}
                 row = {"article_key": key, "revision": revision, "pipeline_version": u.pipeline_version,
                        "lang": u.lang, "is_transfer": u.is_transfer, "transfer_score": u.transfer_score,
                        "data": data, "computed_at": when}
@@ -81,7 +81,7 @@ class UnderstandingRepo:
             "article_key": key, "lang": m["lang"], "is_transfer": bool(m["is_transfer"]),
             "transfer_score": m["transfer_score"] or 0.0, "pipeline_version": m["pipeline_version"],
             "claims": data.get("claims", []), "citations": data.get("citations", []),
-            "mentions": data.get("mentions", []),
+            "mentions": data.get("mentions", []), "links": data.get("links", []),
         })
 
     def stale_article_keys(self, version: str) -> list[str]:
@@ -110,7 +110,7 @@ class UnderstandingRepo:
                     "article_key": m["article_key"], "lang": m["lang"], "is_transfer": bool(m["is_transfer"]),
                     "transfer_score": m["transfer_score"] or 0.0, "pipeline_version": m["pipeline_version"],
                     "claims": data.get("claims", []), "citations": data.get("citations", []),
-                    "mentions": data.get("mentions", []),
+                    "mentions": data.get("mentions", []), "links": data.get("links", []),
                 })
         return out
 
@@ -179,5 +179,47 @@ class PlayersRepo:
                 for idx, name in renames.items():
                     if idx < len(claims):
                         claims[idx]["player"] = name
+                data["claims"] = claims
+                conn.execute(t.understanding.update().where(t.understanding.c.article_key == key).values(data=data))
+
+    def link_evidence(self, player_keys: Sequence[str]) -> list[tuple]:
+        """(article_key, idx, player_key, to_club, from_club, evidence) of every claim of these players."""
+        if not player_keys:
+            return []
+        c, u = t.claims, t.understanding
+        stmt = (sa.select(c.c.article_key, c.c.idx, c.c.player_key, c.c.to_club, c.c.from_club, u.c.data)
+                .select_from(c.join(u, u.c.article_key == c.c.article_key))
+                .where(c.c.player_key.in_(sorted(set(player_keys))))
+                .order_by(c.c.article_key, c.c.idx))
+        out = []
+        with self.engine.connect() as conn:
+            for key, idx, pk, to_club, from_club, data in conn.execute(stmt):
+                links = (data or {}).get("links") or []
+                out.append((key, idx, pk, to_club, from_club, links[idx] if idx < len(links) else {}))
+        return out
+
+    def player_keys_of(self, keys: Sequence[str]) -> list[str]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(t.claims.c.player_key).distinct().where(
+                t.claims.c.article_key.in_(list(keys))))
+            return sorted(r[0] for r in rows if r[0])
+
+    def set_claim_clubs(self, changes: Sequence[tuple[str, int, str, str | None]]) -> None:
+        """Change the clubs of claims (article_key, idx, to_club, from_club) in the claims table and the
+        stored understanding alike."""
+        if not changes:
+            return
+        with self._write() as conn:
+            for key, idx, to_club, from_club in changes:
+                conn.execute(t.claims.update().where(t.claims.c.article_key == key, t.claims.c.idx == idx)
+                             .values(to_club=to_club, from_club=from_club))
+                row = conn.execute(sa.select(t.understanding.c.data).where(
+                    t.understanding.c.article_key == key)).first()
+                if row is None or not row.data:
+                    continue
+                data = dict(row.data)
+                claims = [dict(x) for x in data.get("claims", [])]
+                if idx < len(claims):
+                    claims[idx]["to_club"], claims[idx]["from_club"] = to_club, from_club
                 data["claims"] = claims
                 conn.execute(t.understanding.update().where(t.understanding.c.article_key == key).values(data=data))

@@ -45,21 +45,20 @@ def _prefixes(player: str) -> list[str]:
 
 
 def index_keys(player: str, from_club: str | None, to_club: str | None, p: Params) -> list[str]:
-    """Keys a saga is stored under."""
+    """Keys a saga is stored under: ``prefix>buyer`` and ``prefix<seller`` for each word of the player's name."""
     to_k, from_k = club_key(to_club, p), club_key(from_club, p)
-    if to_k:
-        return [f"{x}>{to_k}"[:255] for x in _prefixes(player)]
+    out = [f"{x}>{to_k}"[:255] for x in _prefixes(player)] if to_k else []
     if from_k:
-        return [f"{x}<{from_k}"[:255] for x in _prefixes(player)]
-    return []
+        out += [f"{x}<{from_k}"[:255] for x in _prefixes(player)]
+    return sorted(set(out))
 
 
 def lookup_keys(player: str, from_club: str | None, to_club: str | None, p: Params) -> list[str]:
-    """Keys a claim is looked up under: its buying club, and its selling club (for a link read the other way)."""
-    to_k, from_k = club_key(to_club, p), club_key(from_club, p)
-    out = set(index_keys(player, from_club, to_club, p))
-    if to_k and from_k:
-        out.update(f"{x}>{from_k}"[:255] for x in _prefixes(player))
+    """Keys a claim is looked up under: its clubs in their roles, and swapped (a link read the other way)."""
+    out: set[str] = set()
+    for club in (club_key(to_club, p), club_key(from_club, p)):
+        if club:
+            out.update(f"{x}{arrow}{club}"[:255] for x in _prefixes(player) for arrow in "<>")
     return sorted(out)
 
 
@@ -89,7 +88,7 @@ class Link:
     to_club: str | None
     reports: list[Report] = field(default_factory=list)
     rank: int = 0
-    froms: collections.Counter = field(default_factory=collections.Counter)
+    extra: list[Report] = field(default_factory=list)  # an article's other claims on this link (kept, not scored)
 
 
 def _specificity(r: Report, p: Params) -> tuple:
@@ -100,35 +99,57 @@ def _specificity(r: Report, p: Params) -> tuple:
 def cluster_links(reports: Sequence[Report], p: Params) -> list[Link]:
     """Reports grouped by link, the most specific names first so the result does not depend on input order."""
     by_to: dict[str, list[Link]] = {}
+    by_from: dict[str, list[Link]] = {}
     out: list[Link] = []
     for r in sorted((r for r in reports if usable(r, p)), key=lambda r: _specificity(r, p)):
         toks, fk, tk = player_tokens(r.player), club_key(r.from_club, p), club_key(r.to_club, p)
         if tk:
             cands = [lk for lk in by_to.get(tk, []) if same_player(lk.tokens, toks)]
-            if not cands and fk:  # the same move read the other way round
-                cands = [lk for lk in by_to.get(fk, []) if lk.from_key == tk and same_player(lk.tokens, toks)]
+            if not cands:  # the same move read the other way round
+                pool = by_to.get(fk, []) if fk else by_from.get(tk, [])
+                cands = [lk for lk in pool if lk.from_key == tk and same_player(lk.tokens, toks)]
         else:
             cands = [lk for lk in by_to.get("<" + fk, []) if same_player(lk.tokens, toks)]
         if cands:
             link = max(cands, key=lambda lk: (len(lk.reports), -lk.rank))
+            if fk and not link.from_key and fk != link.to_key:
+                link.from_key, link.from_club = fk, canonical_club(r.from_club or "")
+                by_from.setdefault(fk, []).append(link)
         else:
             link = Link(toks, r.player, fk, tk, canonical_club(r.from_club or "") if fk else None,
                         canonical_club(r.to_club or "") if tk else None, rank=len(out))
             by_to.setdefault(tk if tk else "<" + fk, []).append(link)
+            if fk and tk:
+                by_from.setdefault(fk, []).append(link)
             out.append(link)
-        if fk and fk != link.to_key:
-            link.froms[(fk, canonical_club(r.from_club or ""))] += 1
-            if not link.from_key:
-                link.from_key, link.from_club = fk, canonical_club(r.from_club or "")
         link.reports.append(r)
     for link in out:
-        if link.froms and link.to_key:
-            (fk, name), _n = min(link.froms.items(), key=lambda kv: (-kv[1], kv[0]))
-            link.from_key, link.from_club = fk, name
+        _orient(link, p)
         names = collections.Counter(r.player for r in link.reports)
         link.player = min(names.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0]  # the usual spelling
-        link.reports = one_per_article(link.reports)
+        chosen = one_per_article(link.reports)
+        kept = {id(r) for r in chosen}
+        link.extra = sorted((r for r in link.reports if id(r) not in kept), key=lambda r: r.to_dict().__repr__())
+        link.reports = chosen
     return out
+
+
+def _orient(link: Link, p: Params) -> None:
+    """The link's direction is the one most of its claims read; its seller the club most of them name."""
+    if not link.to_key:
+        return
+    agree = sum(1 for r in link.reports if club_key(r.to_club, p) == link.to_key)
+    swapped = len(link.reports) - agree
+    if link.from_key and swapped > agree:
+        link.to_key, link.from_key = link.from_key, link.to_key
+        link.to_club, link.from_club = link.from_club, link.to_club
+    froms: collections.Counter = collections.Counter()
+    for r in link.reports:
+        fk = club_key(r.from_club, p)
+        if fk and fk != link.to_key and club_key(r.to_club, p) == link.to_key:
+            froms[(fk, canonical_club(r.from_club or ""))] += 1
+    if froms:
+        (link.from_key, link.from_club), _n = min(froms.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
 def one_per_article(reports: Sequence[Report]) -> list[Report]:

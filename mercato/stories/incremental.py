@@ -16,13 +16,14 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
-from mercato.stories.grouping import cluster_links, lookup_keys, saga_id, split_epochs
+from mercato.stories.grouping import cluster_links, lookup_keys, saga_id, same_player, split_epochs
 from mercato.stories.likelihood import Reliability, shrunk
 from mercato.stories.params import Params, load_params
 from mercato.stories.provenance import source_prior, text_signature
-from mercato.stories.records import Report, SagaResult
+from mercato.stories.records import Report, SagaResult, player_tokens
 from mercato.stories.sagas import assemble, rescore
 
 log = logging.getLogger(__name__)
@@ -93,9 +94,13 @@ def saga_rows(s: SagaResult) -> tuple[dict[str, Any], list[dict[str, Any]]]:
            "from_club": s.from_club, "to_club": s.to_club, "status": s.status, "resolved": s.resolved,
            "outcome": s.outcome, "likelihood": s.likelihood, "first_date": s.first_date, "last_date": s.last_date,
            "n_articles": s.n_articles, "n_sources": s.n_sources, "langs": s.langs, "data": s.data}
+    also: dict[str, list[dict[str, Any]]] = {}
+    for x in s.extras:
+        also.setdefault(x.article_key, []).append(x.to_dict())
     members = [{"saga_id": s.id, "article_key": r.article_key, "role": "primary" if r.primary else "other",
                 "stage": r.stage, "date": r.lo if r.lo == r.hi else None, "outlet": r.outlet,
-                "is_original": s.originals.get(r.article_key, True), "data": {"report": r.to_dict()}}
+                "is_original": s.originals.get(r.article_key, True),
+                "data": {"report": r.to_dict(), **({"also": also[r.article_key]} if r.article_key in also else {})}}
                for r in s.reports]
     return row, members
 
@@ -112,8 +117,23 @@ def regroup(reports: Sequence[Report], p: Params) -> list[SagaResult]:
                 sid = f"{base[:250]}-{n}"
                 n += 1
             used.add(sid)
-            out.append(assemble(link, epoch, sid, reps, p))
+            mine = {r.article_key for r in reps}
+            s = assemble(link, epoch, sid, reps, p)
+            out.append(replace(s, extras=tuple(x for x in link.extra if x.article_key in mine)))
     return out
+
+
+def _candidates(store: Any, conn: Any, reports: Sequence[Report], p: Params) -> set[str]:
+    """Sagas the new reports may join: found by their look-up keys, kept when the player's name is compatible."""
+    wanted: dict[str, list[tuple[str, ...]]] = {}
+    for r in reports:
+        toks = player_tokens(r.player)
+        for k in lookup_keys(r.player, r.from_club, r.to_club, p):
+            wanted.setdefault(k, []).append(toks)
+    found = store.sagas_indexed(conn, wanted)
+    heads = store.saga_link_keys(conn, found)
+    names = {tuple(toks) for v in wanted.values() for toks in v}
+    return {sid for sid, lk in heads.items() if any(same_player(tuple(lk.split("|")[0].split()), n) for n in names)}
 
 
 def update(store: Any, article_keys: Sequence[str], *, params: Params | None = None) -> int:
@@ -125,12 +145,12 @@ def update(store: Any, article_keys: Sequence[str], *, params: Params | None = N
     with store.stories_tx() as conn:
         new_reports = [r for row in store.story_facts(conn, keys) for r in reports_from_facts(row, p)]
         touched = store.sagas_holding(conn, keys)
-        touched |= store.sagas_indexed(
-            conn, {k for r in new_reports for k in lookup_keys(r.player, r.from_club, r.to_club, p)})
+        touched |= _candidates(store, conn, new_reports, p)
         keyset = set(keys)
         member_rows = store.saga_member_rows(conn, touched)
-        old_reports = [Report.from_dict(m["data"]["report"]) for m in member_rows
-                       if m["article_key"] not in keyset and (m.get("data") or {}).get("report")]
+        old_reports = [Report.from_dict(d) for m in member_rows if m["article_key"] not in keyset
+                       for d in [(m.get("data") or {}).get("report"), *((m.get("data") or {}).get("also") or [])]
+                       if d]
         results = regroup(old_reports + new_reports, p)
         old_rows = store.saga_rows_by_id(conn, touched)
         delta: dict[str, list[Any]] = {}

@@ -222,3 +222,4 @@ class SagaResult:
     originals: dict[str, bool] = field(default_factory=dict)
     index_keys: tuple[str, ...] = ()
     contrib: dict[str, list[Any]] = field(default_factory=dict)  # source -> [kind, resolved, hits, orig, rere]
+    extras: tuple[Report, ...] = ()  # the articles' other claims on this saga (stored for regrouping only)

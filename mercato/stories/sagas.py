@@ -40,7 +40,6 @@ def assemble(link: Link, epoch: int, sid: str, reports: Sequence[Report], p: Par
     contrib = contributions(reports, prov, st, p)
     contrib["*"] = ["base", int(st.resolved), int(st.outcome == "done"), 0, 0, "*"]
     dates = [d for r in reports for d in (r.lo, r.hi if r.lo else None) if d]
-    outlets = {r.outlet for r in reports if r.outlet}
     data: dict[str, Any] = {
         "timeline": timeline(reports, prov),
         "provenance": prov.graph,
@@ -60,7 +59,7 @@ def assemble(link: Link, epoch: int, sid: str, reports: Sequence[Report], p: Par
         id=sid, link_key=link_key(link), epoch=epoch, player=player, player_key=" ".join(player_tokens(player)),
         from_club=link.from_club, to_club=link.to_club, status=st.status, resolved=st.resolved, outcome=st.outcome,
         likelihood=None, first_date=min(dates) if dates else None, last_date=max(dates) if dates else None,
-        n_articles=len(reports), n_sources=len(outlets | {g for g in prov.group.values()}),
+        n_articles=len(reports), n_sources=len(prov.graph["nodes"]),
         langs=sorted({r.lang for r in reports if r.lang}), data=data, reports=tuple(reports),
         originals=dict(prov.original), index_keys=tuple(index_keys(player, link.from_club, link.to_club, p)),
         contrib=contrib,

@@ -109,12 +109,15 @@ class Reader:
         kinds = Counter(c.kind for c in cues)
         fee = fees.article_fee(amounts, free=bool(kinds["fee.free"]))
         neg = w["negation"]
-        claims = cl.build(ctx, players, w, neg, fee, evidence_of)
-        citations = find_citations(text, self.outlets, evidence_at)
+        claims, links = cl.build(ctx, players, w, neg, fee, evidence_of)
+        citations = find_citations(text, folded, index, self.outlets, lex, evidence_at, club_hits)
         is_transfer, score = topic.transfer_score(kinds, len(claims))
+        if not is_transfer:  # a match report may mention a finished deal in passing, nothing weaker
+            keep = [i for i, c in enumerate(claims) if c.stage in cl.SETTLED]
+            claims, links = [claims[i] for i in keep], [links[i] for i in keep]
         mentions = [Mention(kind="club", name=h.name, surface=h.surface, start=h.start, end=h.end) for h in club_hits]
         mentions += [Mention(kind="player", name=p.name, surface=text[s:e], start=s, end=e)
                      for p in players for s, e in p.mentions[:3]]
         return Understanding(article_key=article.key, lang=lang, is_transfer=is_transfer, transfer_score=score,
-                             claims=tuple(claims), citations=tuple(citations), mentions=tuple(mentions),
+                             claims=tuple(claims), citations=tuple(citations), mentions=tuple(mentions), links=tuple(links),
                              pipeline_version=PIPELINE_VERSION)

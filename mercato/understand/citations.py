@@ -1,17 +1,110 @@
-"""Cited sources: outlets, journalists and agencies the article credits, canonicalised by the gazetteer."""
+"""Cited sources: outlets, journalists, agencies and club statements the article credits.
+
+A gazetteer name (``data/outlets.tsv``) counts only where the text attributes something to it: an attribution
+cue (``[attribution]`` of ``data/<lang>/sources.toml``: "according to", "secondo", "laut", "σύμφωνα με"...) in
+the same sentence close to the name, a credit in brackets or after a dash ("(Sky Sport)", "— AFP"), a handle
+("@FabrizioRomano"), or a journalist or agency (named in news only as sources). Names inside links, or in
+"read more"-style lines, are not citations. A club is credited for its own statement when an ``official`` cue
+sits right next to it ("Newcastle United announced", "sito ufficiale del Milan").
+"""
 
 from __future__ import annotations
 
+import bisect
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
 from mercato.models import Citation
+from mercato.understand.lexicon import Lexicon
+
+_URLISH = re.compile(r"(?:https?://|www\.|/)\S*$")
+_BRACKET = re.compile(r"[(\[]\s*$")
+_DASH_BEFORE = re.compile(r"(?:^|\s)[—–-]\s+$")  # "… — AFP", not "Lausanne-Sport"
+_QUOTE_BEFORE = re.compile(r"[\"'«“‘„]\s*$")
+_QUOTE_AFTER = re.compile(r"^\s*[\"'»”’“]")
+_LINK_WORD = re.compile(r"^\s*(?:'s?|’s?|of|at|from|van|von|di|de|du|da|del|della|dello|bei|für|per|for|på|i)?\s*$",
+                        re.I)
+_LINE_BREAKS = "\n"
+NEAR_BEFORE = 90  # folded characters between a cue and the name after it ("according to reports from Sky")
+NEAR_AFTER = 45  # and after ("Sky Sport reports", "Bild berichtet")
+CLUB_BEFORE = 20  # "sito ufficiale del Milan"; a comma between club and cue breaks the link
+CLUB_AFTER = 30  # "Newcastle United have confirmed", "il Milan ha annunciato"
 
 
-def find_citations(text: str, outlets, evidence_of) -> list[Citation]:
-    """Every gazetteer outlet/journalist/agency named in the text (once each, in order)."""
+def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    lo = max(text.rfind(ch, 0, start) for ch in ".!?\n") + 1
+    his = [i for i in (text.find(ch, end) for ch in ".!?\n") if i >= 0]
+    return lo, min(his) if his else len(text)
+
+
+def _in_link(text: str, start: int, end: int) -> bool:
+    """True when the name is part of a URL or path ("https://www.sky.it/...", "sport.sky.it/calcio")."""
+    tok_start = max(text.rfind(ch, 0, start) for ch in " \n\t") + 1
+    tok_end_c = [i for i in (text.find(ch, end) for ch in " \n\t") if i >= 0]
+    token = text[tok_start:min(tok_end_c) if tok_end_c else len(text)]
+    return "://" in token or token.lower().startswith("www.") or token.count("/") >= 1
+
+
+def find_citations(text: str, folded: str, index: list[int], outlets: Any, lex: Lexicon,
+                   evidence_at: Callable[[int], str], clubs: Sequence[Any] = ()) -> list[Citation]:
+    """The sources the text credits (once each, in order): gazetteer names next to an attribution, and clubs
+    next to an ``official`` cue. ``clubs`` are club hits (original offsets, ``name``) when known."""
+    cue_pos = sorted((c.start, c.end, c.kind) for c in lex.find(folded) if c.kind.startswith("attribution."))
+    starts = [s for s, _, _ in cue_pos]
+
+    def to_f(o: int) -> int:
+        return bisect.bisect_left(index, o)
+
+    def cue_near(fs: int, fe: int, lo: int, hi: int, before: int, after: int, kinds: tuple[str, ...],
+                 clause: bool = False) -> bool:
+        i = bisect.bisect_left(starts, max(lo, fs - before))
+        while i < len(cue_pos) and cue_pos[i][0] < min(hi, fe + after):
+            s, e, kind = cue_pos[i]
+            if kind in kinds and (e <= fs or s >= fe):
+                a, b = (e, fs) if e <= fs else (fe, s)
+                if not clause or not any(ch in text[index[min(a, len(index) - 1)]:index[min(b, len(index) - 1)]]
+                                         for ch in ",;:"):
+                    return True
+            i += 1
+        return False
+
     out: dict[str, Citation] = {}
-    for h in outlets.find(text):
+    hits = outlets.find(text)
+    journalists = [j for j in hits if j.kind == "journalist"]
+    for h in hits:
         if h.name in out:
             continue
         if not h.capitalised and h.surface.lower() == h.surface and len(h.surface) <= 4:
             continue  # "as", "sport" in running text
-        out[h.name] = Citation(name=h.name, kind=h.kind, surface=h.surface, evidence=evidence_of(h.start))
+        if _in_link(text, h.start, h.end):
+            continue
+        so, eo = _sentence_bounds(text, h.start, h.end)
+        fs, fe, lo, hi = to_f(h.start), to_f(h.end), to_f(so), to_f(eo)
+        before = text[max(0, h.start - 4):h.start]
+        after = text[h.end:h.end + 3]
+        line_start = text.rfind("\n", 0, h.start) + 1
+        line_end = text.find("\n", h.end)
+        line = text[line_start:line_end if line_end >= 0 else len(text)].strip()
+        credited = (
+            h.kind in ("journalist", "agency")
+            or h.surface.startswith("@")
+            or bool(_BRACKET.search(before)) or bool(_DASH_BEFORE.search(before))
+            or (bool(_QUOTE_BEFORE.search(before)) and bool(_QUOTE_AFTER.search(after)))  # the tabloid 'The Times'
+            or line == h.surface  # a byline: the name alone on its line
+            or (text[line_start:h.start].strip() == "" and after.lstrip().startswith(":"))  # "Gazzetta: ..."
+            or any(_LINK_WORD.match(text[min(h.end, j.end):max(h.start, j.start)]) and j is not h
+                   for j in journalists if abs(j.start - h.start) < 60)  # "Sky Sports News' Kaveh Solhekol"
+            or cue_near(fs, fe, lo, hi, NEAR_BEFORE, NEAR_AFTER, ("attribution.cue",))
+        )
+        if credited:
+            out[h.name] = Citation(name=h.name, kind=h.kind, surface=h.surface, evidence=evidence_at(h.start))
+    for c in clubs:
+        name = getattr(c, "name", None)
+        if not name or name in out:
+            continue
+        so, eo = _sentence_bounds(text, c.start, c.end)
+        fs, fe, lo, hi = to_f(c.start), to_f(c.end), to_f(so), to_f(eo)
+        if cue_near(fs, fe, lo, hi, CLUB_BEFORE, CLUB_AFTER, ("attribution.official",), clause=True):
+            out[name] = Citation(name=name, kind="club", surface=c.surface, evidence=evidence_at(c.start))
     return list(out.values())

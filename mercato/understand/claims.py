@@ -24,6 +24,7 @@ from mercato.understand.roles import club_evidence
 
 RANK = {"interest": 1, "talks": 2, "bid": 3, "agreement": 4, "medical": 5, "done": 6, "loan": 6}
 MAX_CLAIMS = 8
+SETTLED = frozenset({Stage.AGREEMENT, Stage.MEDICAL, Stage.DONE, Stage.LOAN})
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +168,7 @@ def _scores(ctx: Context, sents: dict[int, float], pspans: list[tuple[int, int]]
         t, f = club_evidence(ctx, c, pspans, rw)
         if near is None and not _near(ctx, c, pspans, 10):
             w *= 0.6
+        w /= 1.0 + 0.12 * c.sent  # the headline and the lead say what the article is about
         to[c.name] += w * t
         frm[c.name] += w * f
         seen[c.name] += w
@@ -196,10 +198,12 @@ def _pick(to: Counter, frm: Counter, seen: Counter, *, fallback_from: bool) -> t
 
 
 def build(ctx: Context, players: list[Player], rw: dict[str, set[str]], neg: set[str], fee: Fee | None,
-          evidence_of: Callable[[int], str]) -> list[Claim]:
-    """The claims of one article: the main player always (when a club is known), others when asserted."""
+          evidence_of: Callable[[int], str]) -> tuple[list[Claim], list[dict[str, list[float]]]]:
+    """The claims of one article: the main player always (when a club is known), others when asserted;
+    with, for each claim, the role evidence of the clubs around its player (``{club: [to, from, seen]}``)."""
+    links: list[dict[str, list[float]]] = []
     if not players or not ctx.clubs:
-        return []
+        return [], links
     n_sent = len(ctx.sent_spans)
     cands = []
     for p in players:
@@ -210,7 +214,7 @@ def build(ctx: Context, players: list[Player], rw: dict[str, set[str]], neg: set
         weight += 0.5 * (len(p.key.split()) > 1)
         cands.append((weight, -p.first, p, sents))
     if not cands:
-        return []
+        return [], links
     cands.sort(key=lambda x: (x[0], x[1]), reverse=True)
     claims: list[Claim] = []
     claimed_players: set[str] = set()
@@ -250,6 +254,19 @@ def build(ctx: Context, players: list[Player], rw: dict[str, set[str]], neg: set
         claims.append(Claim(player=p.name, from_club=from_club, to_club=to_club, stage=stage,
                             fee=fee if primary else None, evidence=evidence_of(sents[0]), hedged=hedged,
                             primary=primary))
+        ev = {n: [round(to[n], 3), round(frm[n], 3), round(seen[n], 3)] for n in sorted(seen)}
+        links.append(ev)
+        if primary:  # other clubs the article says are after the same player
+            for other in sorted(to, key=lambda n: -to[n]):
+                if other in (to_club, from_club) or to[other] < 1.5 or frm[other] >= to[other]:
+                    continue
+                osents = sorted({c.sent for c in ctx.clubs if c.name == other and c.sent in window})
+                ostage, ohedged = stage_of(ctx, osents, neg)
+                if ostage in (None, Stage.DONE, Stage.MEDICAL, Stage.LOAN, Stage.AGREEMENT):
+                    ostage = Stage.INTEREST
+                claims.append(Claim(player=p.name, from_club=from_club, to_club=other, stage=ostage,
+                                    evidence=evidence_of(osents[0] if osents else sents[0]), hedged=ohedged))
+                links.append({})
         if len(claims) >= MAX_CLAIMS:
             break
-    return claims
+    return claims[:MAX_CLAIMS], links[:MAX_CLAIMS]

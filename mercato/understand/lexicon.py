@@ -1,4 +1,7 @@
-"""Language knowledge as data: cue lexicons from ``mercato/data/<lang>/cues.toml``, compiled to one matcher.
+"""Language knowledge as data: cue lexicons from ``mercato/data/<lang>/*.toml``, compiled to one matcher.
+
+Each language folder holds ``cues.toml`` (stages, modality, roles, topic, names), ``fees.toml`` ([fee]) and
+``sources.toml`` ([attribution]); every ``*.toml`` of the folder is merged into one lexicon.
 
 Every cue is written as it appears in text and folded like the text (anyascii, lowercase, punctuation to
 spaces), so one matcher works for every script. A cue matches on a word start; it must also end on a word
@@ -133,9 +136,21 @@ def available_languages() -> list[str]:
 def load(lang: str) -> Lexicon:
     """The lexicon of ``lang`` merged with English (English alone for languages without a file)."""
     base = _data_dir()
-    lists = _read(base / "en" / "cues.toml")
-    own = base / lang / "cues.toml"
-    if lang != "en" and own.is_file():
-        for kind, cues in _read(own).items():
+    lists = _read_dir(base / "en")
+    own = base / lang
+    if lang != "en" and own.is_dir():
+        for kind, cues in _read_dir(own).items():
             lists[kind] = cues + [c for c in lists.get(kind, []) if c not in cues]
     return Lexicon(lang, lists).compile()
+
+
+def _read_dir(folder: Path) -> dict[str, list[str]]:
+    """Every ``*.toml`` of one language folder merged (``cues.toml``, ``fees.toml``, ``sources.toml``, ...)."""
+    out: dict[str, list[str]] = {}
+    for path in sorted(folder.glob("*.toml")):
+        for kind, cues in _read(path).items():
+            if kind in out:
+                out[kind].extend(c for c in cues if c not in out[kind])
+            else:
+                out[kind] = list(cues)
+    return out

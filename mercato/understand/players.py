@@ -12,6 +12,7 @@ from pathlib import Path
 
 from mercato.understand.gazetteer import fold_key
 
+_APOS_SUFFIX = re.compile(r"['’][a-zçğıöşü]{1,5}$")  # Turkish case endings: "Yılmaz'ın", "Sane'nin"
 _TOKEN = re.compile(r"[^\W\d_][\w’'\-.]*[^\W_]|[^\W\d_]")
 
 
@@ -65,14 +66,25 @@ def _dictionary(lang: str | None) -> Callable[[str], bool]:
     return known
 
 
+@functools.cache
+def first_names() -> frozenset[str]:
+    """Folded given names (``data/first_names.txt``); empty when the file is absent."""
+    path = Path(str(resources.files("mercato") / "data" / "first_names.txt"))
+    if not path.is_file():
+        return frozenset()
+    return frozenset(fold_key(x) for x in path.read_text(encoding="utf-8").splitlines()
+                     if x.strip() and not x.startswith("#"))
+
+
 def trim_name(words: list[str], known: Callable[[str], bool], particles: set[str]) -> list[str]:
     """Drop dictionary words in front of a name ("Spitzenreiter Enzo Fernandez"); nothing left when every
-    word is a common word ("Bisheriger Rekordhalter")."""
+    word is a common word and the first is no given name ("Bisheriger Rekordhalter", "Mundial de Clubes")."""
     words = [w[2:] if len(w) > 3 and w[1] in "'’" and w[0] in "LlDd" else w for w in words]  # "L'Inter"
-    if all(known(w) or w.lower() in particles for w in words):
-        return []
-    while len(words) > 2 and known(words[0]):
+    given = first_names()
+    while len(words) > 2 and known(words[0]) and fold_key(words[0]) not in given:
         words = words[1:]
+    if given and fold_key(words[0]) not in given and all(known(w) or w.lower() in particles for w in words):
+        return []
     while words and words[0].lower() in particles:
         words = words[1:]
     return words
@@ -88,7 +100,7 @@ def find_players(text: str, blocked: list[tuple[int, int]], stop: set[str], part
     blocked_at = set()
     for s, e in blocked:
         blocked_at.update(range(s, e))
-    toks = [(m.start(), m.end(), m.group(0).rstrip(".'’-")) for m in _TOKEN.finditer(text)]
+    toks = [(m.start(), m.end(), _APOS_SUFFIX.sub("", m.group(0)).rstrip(".'’-")) for m in _TOKEN.finditer(text)]
     spans: list[tuple[int, int, list[str]]] = []
     cur: list[tuple[int, int, str]] = []
 

@@ -27,6 +27,11 @@ def _starts_stem(words: list[str], rw: dict[str, set[str]], name: str) -> bool:
     return bool(words) and any(words[0].startswith(s) for s in rw.get(name + "*", ()) if s)
 
 
+def _ends_stem(words: list[str], rw: dict[str, set[str]], name: str) -> bool:
+    """The last word before the club is a longer form of a stem of list ``name`` ("lascia*" → "lasciato")."""
+    return bool(words) and any(words[-1].startswith(s) for s in rw.get(name + "*", ()) if s)
+
+
 def club_evidence(ctx: Any, c: Any, pspans: list[tuple[int, int]], rw: dict[str, set[str]]) -> tuple[float, float]:
     """``(to, from)`` evidence of club mention ``c`` (folded offsets), given the player's mention spans."""
     before = ctx.words_before(c.start, 5).split()
@@ -35,11 +40,11 @@ def club_evidence(ctx: Any, c: Any, pspans: list[tuple[int, int]], rw: dict[str,
     to_words, from_words = rw.get("to", set()), rw.get("from", set())
     new_player = rw.get("new_player", set())
     # prepositions and verbs right before the club
-    if _ends(before, to_words, 2):
+    if _ends(before, to_words, 2) or _ends_stem(before, rw, "to"):
         to += 2.0
     elif len(before) >= 3 and any(_ends(before[:-k], to_words, 1) for k in (1, 2)) and not _ends(before, from_words, 2):
         to += 1.0  # "zum englischen Meister Liverpool", "all'ambizioso Al Hilal"
-    if _ends(before, from_words, 2):
+    if _ends(before, from_words, 2) or _ends_stem(before, rw, "from"):
         if _ends(before[:-1], new_player, 3) or _ends(before, new_player, 3):
             to += 2.0  # "sarà un nuovo giocatore del Milan", "será jugador del FC Barcelona"
         else:
@@ -54,6 +59,8 @@ def club_evidence(ctx: Any, c: Any, pspans: list[tuple[int, int]], rw: dict[str,
         else:
             frm += 1.5
         after = rest
+    elif _starts_stem(after, rw, "buyer_noun"):
+        to += 1.0  # "Man Utd talks for…", "Juventus offer for…"
     if _starts(after, rw.get("to_after", set())):
         to += 1.5
     if _starts(after, rw.get("from_after", set())):

@@ -24,7 +24,8 @@ from mercato.understand import PIPELINE_VERSION
 pytestmark = pytest.mark.slow
 
 MERCATO = Path(sys.executable).parent / "mercato"
-COPIES = 12
+COPIES = 2
+BATCH = 20  # small batches: the first commit comes early, so the kill lands mid-run
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +41,7 @@ def reference(archive, tmp_path_factory) -> dict:
     path, _ = archive
     db = tmp_path_factory.mktemp("ref") / "ref.db"
     with Store.open("sqlite:///" + str(db)) as store:
-        pipeline.ingest(store, read_paths([str(path)]))
+        pipeline.ingest(store, read_paths([str(path)]), batch_size=BATCH)
     return _facts(db)
 
 
@@ -74,7 +75,8 @@ def _count(db: Path) -> int:
 
 def _start(path: Path, db: Path) -> subprocess.Popen:
     return subprocess.Popen(
-        [str(MERCATO), "batch", str(path), "--db", str(db), "--workers", "2", "--partition-mb", "0.05", "--json"],
+        [str(MERCATO), "batch", str(path), "--db", str(db), "--workers", "2", "--partition-mb", "0.05",
+         "--batch-size", str(BATCH), "--json"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
     )
 
@@ -103,12 +105,15 @@ def test_rerun_after_killing_the_whole_job(tmp_path, archive, reference):
     path, total = archive
     db = tmp_path / "b.db"
     proc = _start(path, db)
-    seen = _wait_for_rows(proc, db)
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait(timeout=30)
+    try:
+        seen = _wait_for_rows(proc, db)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
     at_kill = _count(db)
     assert 0 < seen <= at_kill < total, "the job was not killed mid-run"
-    rerun = subprocess.run([str(MERCATO), "batch", str(path), "--db", str(db), "--workers", "2", "--json"],
+    rerun = subprocess.run([str(MERCATO), "batch", str(path), "--db", str(db), "--workers", "2", "--batch-size",
+                            str(BATCH), "--json"],
                            capture_output=True, text=True, timeout=600)
     assert rerun.returncode == 0, rerun.stderr
     import json
@@ -123,13 +128,17 @@ def test_losing_a_worker_mid_run(tmp_path, archive, reference):
     path, total = archive
     db = tmp_path / "b.db"
     proc = _start(path, db)
-    _wait_for_rows(proc, db)
-    workers = [p for p in psutil.Process(proc.pid).children(recursive=True)
-               if "spawn_main" in " ".join(p.cmdline())]
-    assert len(workers) == 2, [p.cmdline() for p in workers]
-    workers[0].send_signal(signal.SIGKILL)
-    assert _count(db) < total, "the worker was not killed mid-run"
-    out, err = proc.communicate(timeout=600)
-    print(err)
+    try:
+        _wait_for_rows(proc, db)
+        workers = [p for p in psutil.Process(proc.pid).children(recursive=True)
+                   if "spawn_main" in " ".join(p.cmdline())]
+        assert len(workers) == 2, [p.cmdline() for p in workers]
+        workers[0].send_signal(signal.SIGKILL)
+        assert _count(db) < total, "the worker was not killed mid-run"
+        out, err = proc.communicate(timeout=600)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
     assert proc.returncode == 0, err
     _check(db, reference, total)

@@ -21,14 +21,17 @@ def test_the_required_languages_have_a_lexicon() -> None:
 
 @pytest.mark.parametrize("lang", lexicon.available_languages())
 def test_each_lexicon_is_valid_and_compiles(lang: str) -> None:
-    raw = tomllib.loads((DATA / lang / "cues.toml").read_text(encoding="utf-8"))
-    for section, lists in raw.items():
-        assert section in lexicon.SCHEMA, section
-        for name, cues in lists.items():
-            assert name in lexicon.SCHEMA[section], f"{section}.{name}"
-            assert len(cues) == len(set(cues)) or section == "names", f"duplicate cue in {lang} {section}.{name}"
+    for path in sorted((DATA / lang).glob("*.toml")):  # cues.toml, fees.toml, sources.toml
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        for section, lists in raw.items():
+            assert section in lexicon.SCHEMA, f"{path.name}: {section}"
+            for name, cues in lists.items():
+                assert name in lexicon.SCHEMA[section], f"{path.name}: {section}.{name}"
+                assert len(cues) == len(set(cues)) or section == "names", \
+                    f"duplicate cue in {lang}/{path.name} {section}.{name}"
     lex = lexicon.load(lang)
     assert lex.words("stage.done"), f"{lang} has no done cue"
+    assert lex.words("fee.million") and lex.words("attribution.cue"), f"{lang} lost its fees.toml/sources.toml"
     assert lex.words("stage.interest")
 
 

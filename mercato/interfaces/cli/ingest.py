@@ -102,6 +102,5 @@ def understand(
     keys = [a.key for a in store.iter_articles()] if all_ else store.stale_article_keys(PIPELINE_VERSION)
     with progress("understanding", len(keys)) as advance:
         n = pipeline.understand_keys(store, keys, on_progress=advance)
-    renamed = pipeline.resolve_players(store, keys)
-    pipeline.update_stories(store, sorted(set(keys) | set(renamed)))
+    pipeline.update_stories(store, pipeline.settle(store, keys))
     console.print(f"understood {n} articles")

@@ -1,0 +1,49 @@
+"""Cited sources: credit what the text attributes, not every outlet name it contains."""
+
+from __future__ import annotations
+
+import pytest
+
+from mercato.understand import Reader, lexicon, normalize
+from mercato.understand.citations import find_citations
+from mercato.understand.gazetteer import fold
+
+
+@pytest.fixture(scope="module")
+def reader() -> Reader:
+    return Reader.shared()
+
+
+def cited(reader: Reader, text: str, lang: str) -> set[str]:
+    folded, index = fold(normalize.protect_decimals(text))
+    clubs = reader.clubs.find(text, folded, index)
+    found = find_citations(text, folded, index, reader.outlets, lexicon.load(lang), lambda o: text[o:o + 20], clubs)
+    return {c.name for c in found}
+
+
+@pytest.mark.parametrize(("lang", "text", "source"), [
+    ("it", "Secondo la Gazzetta dello Sport, il Milan ha chiuso per Boniface.", "La Gazzetta dello Sport"),
+    ("de", "Laut Bild ist der Wechsel von Jackson zum FC Bayern perfekt.", "Bild"),
+    ("fr", "Selon L'Équipe, Cherki a passé sa visite médicale.", "L'Équipe"),
+    ("es", "Según AS, el Real Madrid pagará 10 millones.", "AS"),
+    ("en", "Liverpool have agreed a deal, the BBC reports.", "BBC"),
+    ("en", "Here we go, says Fabrizio Romano.", "Fabrizio Romano"),
+    ("nl", "Dat meldt Sky Sports op zondag.", "Sky Sports"),
+    ("it", "Nella serata di ieri il tabloid 'The Times' parlava di una trattativa.", "The Times"),
+])
+def test_an_attributed_source_is_credited(reader: Reader, lang: str, text: str, source: str) -> None:
+    assert source in cited(reader, text, lang)
+
+
+def test_a_club_statement_is_credited(reader: Reader) -> None:
+    assert "Newcastle United" in cited(reader, "Newcastle United announced the signing of Woltemade.", "en")
+
+
+@pytest.mark.parametrize(("lang", "text", "source"), [
+    ("en", "Read the full story at https://www.bbc.co.uk/sport/football today.", "BBC"),
+    ("en", "Enzo Kana-Biyik has joined Lausanne-Sport on loan.", "Sport"),
+    ("en", "Isak was confirmed as a Liverpool player on Monday.", "Liverpool"),
+    ("it", "Il Milan pensa a Boniface dopo la visita al Bayer.", "Sky Sport"),
+])
+def test_a_name_that_is_not_attributed_is_not_credited(reader: Reader, lang: str, text: str, source: str) -> None:
+    assert source not in cited(reader, text, lang)
