@@ -83,10 +83,39 @@ def reconcile_links(store: Store, keys: Sequence[str]) -> list[str]:
     return sorted({k for k, *_ in changes})
 
 
+def reread_with_registry(store: Store, keys: Sequence[str]) -> list[str]:
+    """Read again, with the player registry, those of these articles that gave no claim: a surname alone
+    ("Sancho") then names a known player. Returns the keys that now have claims."""
+    from mercato.understand.registry import PlayerRegistry
+
+    todo = store.claimless(keys)
+    if not todo:
+        return []
+    surnames = PlayerRegistry(store.registry_names()).surnames()
+    if not surnames:
+        return []
+    reader = _reader()
+    items = []
+    for a, revision in store.articles_by_keys(todo):
+        try:
+            u = reader.read(a, surnames=surnames)
+        except Exception:  # noqa: BLE001 - logged; the first reading stays
+            log.exception("second reading crashed on %s", a.key)
+            continue
+        if u.claims:
+            items.append((u, revision))
+    store.save_understanding(items)
+    return [u.article_key for u, _ in items]
+
+
 def settle(store: Store, keys: Sequence[str]) -> list[str]:
-    """After understanding these articles: canonical player names, then reconciled links; returns every
-    article key whose claims changed (these and older ones) for the stories to update."""
+    """After understanding these articles: canonical player names (and a second reading of the articles
+    that gave no claim), then reconciled links; returns every article key whose claims changed (these and
+    older ones) for the stories to update."""
     renamed = resolve_players(store, keys)
+    reread = reread_with_registry(store, keys)
+    if reread:
+        renamed += resolve_players(store, reread)
     touched = sorted(set(keys) | set(renamed))
     relinked = reconcile_links(store, touched)
     return sorted(set(touched) | set(relinked))

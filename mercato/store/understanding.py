@@ -223,3 +223,11 @@ class PlayersRepo:
                     claims[idx]["to_club"], claims[idx]["from_club"] = to_club, from_club
                 data["claims"] = claims
                 conn.execute(t.understanding.update().where(t.understanding.c.article_key == key).values(data=data))
+
+    def claimless(self, keys: Sequence[str]) -> list[str]:
+        """Those of ``keys`` that were understood but yielded no claim."""
+        u, c = t.understanding, t.claims
+        stmt = (sa.select(u.c.article_key).where(u.c.article_key.in_(list(keys)))
+                .where(~sa.exists().where(c.c.article_key == u.c.article_key)).order_by(u.c.article_key))
+        with self.engine.connect() as conn:
+            return [r[0] for r in conn.execute(stmt)]

@@ -37,14 +37,6 @@ def player_tokens(name: str) -> tuple[str, ...]:
     return tuple(t for t in fold(name).split() if t)
 
 
-def same_player(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    """One name's words are all in the other's ("Kolo Muani" and "Randal Kolo Muani")."""
-    if not a or not b:
-        return False
-    sa, sb = set(a), set(b)
-    return sa <= sb or sb <= sa
-
-
 @functools.lru_cache(maxsize=1)
 def _clubs() -> Any:
     try:

@@ -66,7 +66,9 @@ class Reader:
             self._rw[lang] = d
         return self._rw[lang]
 
-    def read(self, article: Article) -> Understanding:
+    def read(self, article: Article, surnames: dict[str, str] | None = None) -> Understanding:
+        """What the article says. ``surnames`` (folded surname → canonical name, from the player registry)
+        lets a surname alone ("Sancho") name a known player."""
         from mercato.understand import claims as cl
         from mercato.understand import fees, normalize, sentences, topic
         from mercato.understand.citations import find_citations
@@ -94,7 +96,8 @@ class Reader:
         ctx.clubs = [cl.ClubRef(h.name, to_f(h.start), to_f(h.end), ctx.sent_of(to_f(h.start))) for h in club_hits]
         outlet_hits = self.outlets.find(text)
         blocked = [(h.start, h.end) for h in club_hits] + [(h.start, h.end) for h in outlet_hits]
-        players = find_players(text, blocked, w["stop"], w["particles"], w["player_of"], lang=lang)
+        players = find_players(text, blocked, w["stop"], w["particles"], w["player_of"], lang=lang,
+                               surnames=surnames)
 
         def evidence_of(sent_idx: int) -> str:
             if not sent_o:
@@ -107,9 +110,14 @@ class Reader:
 
         amounts = fees.find_amounts(text, folded, index, lex, w["_fee"])
         kinds = Counter(c.kind for c in cues)
-        fee = fees.article_fee(amounts, free=bool(kinds["fee.free"]))
+        free = bool(kinds["fee.free"])
+
+        def fee_of(sent_ids: list[int], anchors: list[int], primary: bool):
+            return fees.fee_for(folded, amounts, ctx.sent_spans, sent_ids, anchors, free=free, fw=w["_fee"],
+                                fallback=primary)
+
         neg = w["negation"]
-        claims, links = cl.build(ctx, players, w, neg, fee, evidence_of)
+        claims, links = cl.build(ctx, players, w, neg, fee_of, evidence_of)
         citations = find_citations(text, folded, index, self.outlets, lex, evidence_at, club_hits)
         is_transfer, score = topic.transfer_score(kinds, len(claims))
         if not is_transfer:  # a match report may mention a finished deal in passing, nothing weaker

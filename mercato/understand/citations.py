@@ -28,7 +28,7 @@ _LINK_WORD = re.compile(r"^\s*(?:'s?|’s?|of|at|from|van|von|di|de|du|da|del|de
 _LINE_BREAKS = "\n"
 NEAR_BEFORE = 90  # folded characters between a cue and the name after it ("according to reports from Sky")
 NEAR_AFTER = 45  # and after ("Sky Sport reports", "Bild berichtet")
-CLUB_BEFORE = 20  # "sito ufficiale del Milan"; a comma between club and cue breaks the link
+CLUB_BEFORE = 12  # "sito ufficiale del Milan"; a comma between club and cue breaks the link
 CLUB_AFTER = 30  # "Newcastle United have confirmed", "il Milan ha annunciato"
 
 

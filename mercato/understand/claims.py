@@ -197,8 +197,8 @@ def _pick(to: Counter, frm: Counter, seen: Counter, *, fallback_from: bool) -> t
     return to_club, from_club
 
 
-def build(ctx: Context, players: list[Player], rw: dict[str, set[str]], neg: set[str], fee: Fee | None,
-          evidence_of: Callable[[int], str]) -> tuple[list[Claim], list[dict[str, list[float]]]]:
+def build(ctx: Context, players: list[Player], rw: dict[str, set[str]], neg: set[str],
+          fee_of: Callable[[list[int], list[int], bool], Fee | None], evidence_of: Callable[[int], str]) -> tuple[list[Claim], list[dict[str, list[float]]]]:
     """The claims of one article: the main player always (when a club is known), others when asserted;
     with, for each claim, the role evidence of the clubs around its player (``{club: [to, from, seen]}``)."""
     links: list[dict[str, list[float]]] = []
@@ -252,7 +252,8 @@ def build(ctx: Context, players: list[Player], rw: dict[str, set[str]], neg: set
             continue
         claimed_players.add(p.key)
         claims.append(Claim(player=p.name, from_club=from_club, to_club=to_club, stage=stage,
-                            fee=fee if primary else None, evidence=evidence_of(sents[0]), hedged=hedged,
+                            fee=fee_of(sents, [ps for ps, _ in pspans], primary),
+                            evidence=evidence_of(sents[0]), hedged=hedged,
                             primary=primary))
         ev = {n: [round(to[n], 3), round(frm[n], 3), round(seen[n], 3)] for n in sorted(seen)}
         links.append(ev)

@@ -297,6 +297,9 @@ def fee_for(folded: str, amounts: Sequence[Amount], sent_spans: Sequence[tuple[i
             top = max(a.value_m for a in pool)
             pool += [a for a in _pool(amounts) if a.up_to and a.value_m > top and a.kind == "fee" and
                      any(sent_spans[i][0] <= a.start < sent_spans[i][1] for i in nxt if i < len(sent_spans))]
+            # add-ons cut off by a sentence split inside the figure ("63,5 Mio. Euro plus 10 Mio. Boni")
+            pool += [a for a in amounts if a.kind in ("addon", "included") and a not in pool and
+                     any(0 < a.start - b.end <= 60 for b in pool)]
             return _compose(pool, anchors or [s for s, _ in spans])
         if fw is not None and any(_has(folded[s:e], fw["free"]) for s, e in spans):
             return _free()

@@ -91,8 +91,10 @@ def trim_name(words: list[str], known: Callable[[str], bool], particles: set[str
 
 
 def find_players(text: str, blocked: list[tuple[int, int]], stop: set[str], particles: set[str],
-                 roles: set[str] | None = None, lang: str | None = None) -> list[Player]:
-    """Name spans of ``text`` outside ``blocked`` spans (clubs, outlets); full names first, surnames joined."""
+                 roles: set[str] | None = None, lang: str | None = None,
+                 surnames: dict[str, str] | None = None) -> list[Player]:
+    """Name spans of ``text`` outside ``blocked`` spans (clubs, outlets); full names first, surnames joined.
+    ``surnames`` (folded surname → registry name) lets a surname alone stand for a known player."""
     from mercato.understand.transliterate import to_latin
 
     known = _dictionary(lang)
@@ -166,6 +168,14 @@ def find_players(text: str, blocked: list[tuple[int, int]], stop: set[str], part
             cands = [p for p in players.values() if _close(k, p.surname)]
         if len(cands) >= 1:
             cands[0].mentions.append((s, e))
+        elif surnames and k in surnames:
+            full = surnames[k]
+            fk = fold_key(full)
+            p = players.get(fk)
+            if p is None:
+                p = players[fk] = Player(full, fk, fk.split()[-1])
+                by_surname.setdefault(k, []).append(p)
+            p.mentions.append((s, e))
     for p in players.values():
         p.mentions.sort()
     return sorted(players.values(), key=lambda p: p.first)

@@ -50,6 +50,13 @@ class PlayerRegistry:
         self.display.setdefault(key, name)
         self._by_initial[key.split()[-1][:1]].add(key)
 
+    def surnames(self) -> dict[str, str]:
+        """Folded surname → the most read name with it, for surnames shared by no other registry name."""
+        by: dict[str, list[str]] = defaultdict(list)
+        for key in self.count:
+            by[key.split()[-1]].append(key)
+        return {sur: self.display[keys[0]] for sur, keys in by.items() if len(keys) == 1 and len(sur) >= 4}
+
     def __len__(self) -> int:
         return len(self.count)
 
