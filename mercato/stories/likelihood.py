@@ -136,7 +136,8 @@ def score(reports: Sequence[Report], prov: Provenance, rel: Reliability, base: f
         kind = source_kind(name, kind, p)
         r_src, n_res, prior = rel(g, name, kind)
         p_s = p.stage_p.get(last.stage, base)
-        p_g = r_src * p_s + (1 - r_src) * base
+        trust = r_src * p.reader_accuracy
+        p_g = trust * p_s + (1 - trust) * base
         w = p.hedged if last.hedged else 1.0
         age = days_between(last.lo, now) if now and last.lo else 0
         w *= 0.5 ** (max(0, age) / p.half_life_days)

@@ -28,6 +28,7 @@ class Params:
     floor: float
     official_weight: float
     status_weight: float
+    reader_accuracy: float
     revival_gap_days: int
     near_days: int
     fee_rel_tol: float
@@ -58,6 +59,7 @@ def _build(d: dict[str, Any]) -> Params:
             undated=float(co["undated"]),
             floor=float(co["floor"]), official_weight=float(co["official_weight"]),
             status_weight=float(co["status_weight"]),
+            reader_accuracy=float(co.get("reader_accuracy", 1.0)),
             revival_gap_days=int(gr["revival_gap_days"]), near_days=int(gr["near_days"]),
             fee_rel_tol=float(ct["fee_rel_tol"]), fee_abs_tol=float(ct["fee_abs_tol"]),
             max_per_kind=int(ct["max_per_kind"]),

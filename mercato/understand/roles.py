@@ -32,6 +32,14 @@ def _ends_stem(words: list[str], rw: dict[str, set[str]], name: str) -> bool:
     return bool(words) and any(words[-1].startswith(s) for s in rw.get(name + "*", ()) if s)
 
 
+def _is_player_end(ctx: Any, c: Any, pspans: list[tuple[int, int]], gap_words: int) -> bool:
+    """A mention of the player ends right before the ``gap_words`` words that precede the club."""
+    for _ps, pe in pspans:
+        if 0 <= c.start - pe <= 40 and len(ctx.folded[pe:c.start].split()) == gap_words:
+            return True
+    return False
+
+
 def club_evidence(ctx: Any, c: Any, pspans: list[tuple[int, int]], rw: dict[str, set[str]]) -> tuple[float, float]:
     """``(to, from)`` evidence of club mention ``c`` (folded offsets), given the player's mention spans."""
     before = ctx.words_before(c.start, 5).split()
@@ -51,6 +59,18 @@ def club_evidence(ctx: Any, c: Any, pspans: list[tuple[int, int]], rw: dict[str,
             frm += 2.0
     elif _ends(before, new_player, 3):
         to += 2.0
+    elif _ends(before, rw.get("of", set()), 2):
+        # "of" is the club's genitive: whose player ("Sancho del Manchester United", "l'esterno del Milan")
+        # or whose move ("il mercato della Juventus", "l'offerta del Milan")
+        k = 2 if _ends(before, rw.get("of", set()), 1) is False else 1
+        head = before[:-k]
+        pl = rw.get("player_of", set())
+        if head and (head[-1] in pl or _is_player_end(ctx, c, pspans, len(before) - len(head))):
+            frm += 2.0
+        elif _ends(head, rw.get("buyer_noun", set()), 2) or _ends_stem(head, rw, "buyer_noun"):
+            to += 1.5
+        else:
+            frm += 0.5
     # what follows the club
     if after[:1] == ["s"]:  # English possessive
         rest = after[1:]
