@@ -12,7 +12,9 @@ Flow (see ``docs/scale-out.md``):
    records and the client writes them, in partition order, with a bounded number of partitions in flight.
 4. The client consumes the results in partition order and replays the single-process runner's batches:
    every ``batch_size`` extracted articles (across partitions) are written (SQLite) and folded into sagas
-   (:func:`mercato.pipeline.update_stories`) with the same keys, in the same order; then ``catch_up``.
+   (``pipeline.settle`` then ``pipeline.update_stories``) with the same keys, in the same order; then
+   ``catch_up``. The first reading of each article runs on the workers; what reads across articles (the player
+   registry, link reconciliation, sagas) runs in the client, in input order.
    Understanding is per article, so it does not depend on the order the work finished in; the sagas are folded
    in input order, so they are the single-process sagas.
 
@@ -266,7 +268,7 @@ class _Folder:
                 self.flush()
 
     def flush(self) -> None:
-        from mercato.pipeline import update_stories
+        from mercato.pipeline import settle, update_stories
 
         if self._arts:
             assert self._stats is not None
@@ -275,8 +277,8 @@ class _Folder:
             self._arts, self._unds = [], []
         fold = [k for k, f in zip(self._keys, self._flags, strict=True) if f]
         self._keys, self._flags = [], []
-        if fold:
-            self.touched += update_stories(self.store, fold) or 0
+        if fold:  # as the single-process runner: settle (player registry, links) in the client, then sagas
+            self.touched += update_stories(self.store, settle(self.store, fold)) or 0
 
 
 def run_batch(

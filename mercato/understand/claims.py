@@ -24,6 +24,7 @@ from mercato.understand.roles import club_evidence
 
 RANK = {"interest": 1, "talks": 2, "bid": 3, "agreement": 4, "medical": 5, "done": 6, "loan": 6}
 MAX_CLAIMS = 8
+MIN_LIST = 3  # two clubs side by side are as often buyer and seller ("Milan e Liverpool") as two suitors
 SETTLED = frozenset({Stage.AGREEMENT, Stage.MEDICAL, Stage.DONE, Stage.LOAN})
 
 
@@ -154,6 +155,24 @@ def _near(ctx: Context, c: ClubRef, pspans: list[tuple[int, int]], words: int) -
     return False
 
 
+def _enumerations(ctx: Context, clubs: list[ClubRef], rw: dict[str, set[str]]) -> list[list[ClubRef]]:
+    """Runs of ``MIN_LIST`` or more clubs in one sentence joined only by commas and "and" words."""
+    joiners = rw.get("and", set()) | {"", "e", "and", "y", "und", "et", "i", "ve", "en", "ja", "og", "si", "kai"}
+    groups: list[list[ClubRef]] = []
+    cur: list[ClubRef] = []
+    for c in sorted(clubs, key=lambda c: c.start):
+        if cur and cur[-1].sent == c.sent and " ".join(ctx.folded[cur[-1].end:c.start].split()) in joiners \
+                and cur[-1].name != c.name:
+            cur.append(c)
+            continue
+        if len(cur) >= MIN_LIST:
+            groups.append(cur)
+        cur = [c]
+    if len(cur) >= MIN_LIST:
+        groups.append(cur)
+    return groups
+
+
 def _scores(ctx: Context, sents: dict[int, float], pspans: list[tuple[int, int]],
             rw: dict[str, set[str]], near: int | None = None) -> tuple[Counter, Counter, Counter]:
     """Weighted ``to``, ``from`` evidence and mention counts of the clubs in the given sentences
@@ -161,11 +180,18 @@ def _scores(ctx: Context, sents: dict[int, float], pspans: list[tuple[int, int]]
     to: Counter = Counter()
     frm: Counter = Counter()
     seen: Counter = Counter()
+    ev = {id(c): club_evidence(ctx, c, pspans, rw) for c in ctx.clubs if sents.get(c.sent)}
+    for group in _enumerations(ctx, [c for c in ctx.clubs if id(c) in ev], rw):
+        # "Crystal Palace, Leeds and West Ham", "Liverpool, Real Madrid": a list shares the role of its head
+        best_to = max(ev[id(c)][0] for c in group)
+        for c in group:
+            t, f = ev[id(c)]
+            ev[id(c)] = (max(t, best_to), f)
     for c in ctx.clubs:
         w = sents.get(c.sent)
         if not w or (near is not None and not _near(ctx, c, pspans, near)):
             continue
-        t, f = club_evidence(ctx, c, pspans, rw)
+        t, f = ev[id(c)]
         if near is None and not _near(ctx, c, pspans, 10):
             w *= 0.6
         w /= 1.0 + 0.12 * c.sent  # the headline and the lead say what the article is about
