@@ -1,4 +1,4 @@
-"""Clean a text for reading: mojibake fixed, NFC, ` date YYYY-MM-DD` markers and boilerplate lines removed."""
+"""Clean a text for reading: NFC (encodings were repaired by the extract stage), ` date YYYY-MM-DD` markers and boilerplate lines removed."""
 
 from __future__ import annotations
 
@@ -13,12 +13,8 @@ _DECIMAL = re.compile(r"(?<=\d)[.,](?=\d)")
 
 def clean(text: str) -> str:
     """The text as the understanding reads it (same meaning, fewer artefacts)."""
-    try:
-        import ftfy
-
-        text = ftfy.fix_text(text, normalization="NFC")
-    except ImportError:  # pragma: no cover - ftfy is a core dependency
-        text = unicodedata.normalize("NFC", text)
+    # articles come from the extract stage, which already repaired encodings (ftfy); only normalise here
+    text = unicodedata.normalize("NFC", text)
     text = _DATE_MARK.sub(" ", text)
     text = _BOILER.sub("", text)
     return text.strip()
