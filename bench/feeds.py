@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> dict:
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from mercato.settings import Settings
-    from mercato.sources.web import ingest_web
+    from mercato.feeding import ingest_web
     from mercato.stats import RunStats
     from mercato.store import Store
 

@@ -1,7 +1,7 @@
 """One exception tree for the whole package.
 
     MercatoError
-    ├── SourceError ── FetchError ── BlockedAddress, BodyTooLarge
+    ├── SourceError ── FetchError ── BlockedAddress, BodyTooLarge, HTTPStatusError (sources.fetch)
     │               ├── FeedParseError
     │               └── BadArchiveLine
     ├── ExtractError

@@ -108,7 +108,7 @@ def _parse(data: bytes, url: str, content_type: str | None) -> dict:
 
 def _recover_items(data: bytes, url: str) -> list[dict]:
     """Each ``<item>``/``<entry>`` of a broken document, parsed on its own."""
-    from mercato.extract.text import decode_bytes
+    from mercato.sources._encoding import decode_bytes
 
     text = decode_bytes(data)
     out: list[dict] = []

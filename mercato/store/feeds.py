@@ -1,6 +1,6 @@
 """Feeds followed and their health: validators, error counts, last error, next poll time and back-off.
 
-Owned by the feeds work (see :mod:`mercato.sources.web`). A poll that gets a 304 writes nothing unless the
+Owned by the feeds work (see :mod:`mercato.feeding`). A poll that gets a 304 writes nothing unless the
 validators changed or an error state has to be cleared; a failing poll pushes ``next_poll`` back
 exponentially (never sooner than the server's ``Retry-After``).
 """

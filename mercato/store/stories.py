@@ -58,11 +58,12 @@ class StoriesRepo:
             out.update(r[0] for r in conn.execute(sa.select(sa_.c.saga_id).where(sa_.c.article_key.in_(chunk))))
         return out
 
-    def sagas_indexed(self, conn: sa.Connection, index_keys: Iterable[str]) -> set[str]:
+    def sagas_indexed(self, conn: sa.Connection, index_keys: Iterable[str]) -> list[tuple[str, str]]:
+        """(key, saga id) for every saga stored under one of these look-up keys."""
         ix = t.saga_index
-        out: set[str] = set()
+        out: list[tuple[str, str]] = []
         for chunk in _chunks(sorted(set(index_keys))):
-            out.update(r[0] for r in conn.execute(sa.select(ix.c.saga_id).where(ix.c.key.in_(chunk))))
+            out.extend((r[0], r[1]) for r in conn.execute(sa.select(ix.c.key, ix.c.saga_id).where(ix.c.key.in_(chunk))))
         return out
 
     def saga_link_keys(self, conn: sa.Connection, saga_ids: Iterable[str]) -> dict[str, str]:

@@ -131,9 +131,14 @@ def _candidates(store: Any, conn: Any, reports: Sequence[Report], p: Params) -> 
         for k in lookup_keys(r.player, r.from_club, r.to_club, p):
             wanted.setdefault(k, []).append(toks)
     found = store.sagas_indexed(conn, wanted)
-    heads = store.saga_link_keys(conn, found)
-    names = {tuple(toks) for v in wanted.values() for toks in v}
-    return {sid for sid, lk in heads.items() if any(same_player(tuple(lk.split("|")[0].split()), n) for n in names)}
+    heads = store.saga_link_keys(conn, {sid for _k, sid in found})
+    out: set[str] = set()
+    for key, sid in found:
+        if sid not in out and sid in heads:
+            tokens = tuple(heads[sid].split("|")[0].split())
+            if any(same_player(tokens, n) for n in set(wanted[key])):
+                out.add(sid)
+    return out
 
 
 def update(store: Any, article_keys: Sequence[str], *, params: Params | None = None) -> int:

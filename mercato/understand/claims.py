@@ -24,6 +24,7 @@ from mercato.understand.roles import club_evidence
 
 RANK = {"interest": 1, "talks": 2, "bid": 3, "agreement": 4, "medical": 5, "done": 6, "loan": 6}
 MAX_CLAIMS = 8
+STAGE_WINDOW = 1  # how many cue-bearing sentences decide a claim's stage
 MIN_LIST = 3  # two clubs side by side are as often buyer and seller ("Milan e Liverpool") as two suitors
 SETTLED = frozenset({Stage.AGREEMENT, Stage.MEDICAL, Stage.DONE, Stage.LOAN})
 
@@ -107,27 +108,39 @@ def _sentence_stage(ctx: Context, s: int, neg: set[str]) -> tuple[Counter, bool,
     return found, negated_strong, hedged
 
 
-def stage_of(ctx: Context, sents: list[int], neg: set[str]) -> tuple[Stage | None, bool]:
-    """The stage the sentences assert (the first with a stage cue decides), and whether it is hedged."""
+def stage_of(ctx: Context, sents: list[int], neg: set[str], window: int | None = None) -> tuple[Stage | None, bool]:
+    """The stage the sentences assert, and whether it is hedged: the first ``window`` sentences that carry a
+    stage cue are read together; a deal asserted off (collapsed, denied) there overrides the rest."""
+    window = STAGE_WINDOW if window is None else window
+    found: Counter = Counter()
+    negated_strong = hedged = False
+    used = 0
     for s in sents:
-        found, negated_strong, hedged = _sentence_stage(ctx, s, neg)
-        if not found and not negated_strong:
+        f, n, h = _sentence_stage(ctx, s, neg)
+        if not f and not n:
             continue
-        if found["denied"]:
-            return Stage.DENIED, False
-        if found["collapsed"]:
-            return Stage.COLLAPSED, False
-        best = max((k for k in found if k in RANK and k != "loan"), key=lambda k: RANK[k], default=None)
-        if found["loan"] and (best is None or RANK[best] >= RANK["agreement"]):
-            return Stage.LOAN, hedged
-        if negated_strong and (best is None or RANK[best] >= RANK["agreement"]):
-            return Stage.TALKS, True
-        if best is None:
-            continue
-        if best == "done" and hedged:
-            best = "agreement"
-        return Stage(best), hedged
-    return None, False
+        found.update(f)
+        negated_strong |= n
+        hedged |= h and bool(f)
+        used += 1
+        if used >= window:
+            break
+    if not found and not negated_strong:
+        return None, False
+    if found["denied"]:
+        return Stage.DENIED, False
+    if found["collapsed"]:
+        return Stage.COLLAPSED, False
+    best = max((k for k in found if k in RANK and k != "loan"), key=lambda k: RANK[k], default=None)
+    if found["loan"] and (best is None or RANK[best] >= RANK["agreement"]):
+        return Stage.LOAN, hedged
+    if negated_strong and (best is None or RANK[best] >= RANK["agreement"]):
+        return Stage.TALKS, True
+    if best is None:
+        return None, False
+    if best == "done" and hedged:
+        best = "agreement"
+    return Stage(best), hedged
 
 
 def _is_nonplayer(ctx: Context, p: Player, rw: dict[str, set[str]]) -> bool:

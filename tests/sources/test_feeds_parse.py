@@ -139,7 +139,7 @@ def test_bombs_and_external_entities_are_inert(tmp_path: Path, canary: LocalServ
 
 def test_bombs_through_the_whole_run_store_nothing_of_the_file(tmp_path: Path, srv: LocalServer,
                                                                canary: LocalServer) -> None:
-    from mercato.sources.web import ingest_web
+    from mercato.feeding import ingest_web
 
     secret = tmp_path / "secret.txt"
     secret.write_text("TOPSECRET-7f3a", encoding="utf-8")

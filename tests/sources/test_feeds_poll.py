@@ -17,7 +17,7 @@ import pytest
 import sqlalchemy as sa
 
 from mercato.settings import Settings
-from mercato.sources.web import ingest_web, watch
+from mercato.feeding import ingest_web, watch
 from mercato.stats import RunStats
 from mercato.store import Store
 from mercato.store import schema as t

@@ -277,7 +277,7 @@ def ingest(request: Request, body: m.IngestRequest) -> Any:
         run(store, [raw], stats=stats)
     else:
         try:
-            from mercato.sources.web import ingest_web
+            from mercato.feeding import ingest_web
         except ImportError:
             raise HTTPException(501, "fetching URLs and feeds is not available in this build") from None
         urls = [body.url] if body.url else []

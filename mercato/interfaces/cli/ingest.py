@@ -72,7 +72,7 @@ def ingest(
                 pipeline.ingest(store, read_paths(files), batch_size=batch_size, understand=not no_understand,
                                 on_item=advance, stats=stats)
         if urls or feed:
-            from mercato.sources.web import ingest_web
+            from mercato.feeding import ingest_web
 
             ingest_web(store, urls=urls, feeds=list(feed or []), allow_private=allow_private, stats=stats,
                        understand=not no_understand)

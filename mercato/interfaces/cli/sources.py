@@ -78,7 +78,7 @@ def watch(
     as_json: JsonOption = False,
 ) -> None:
     """Poll the feeds of the sources file on an interval until stopped (Ctrl-C); failing feeds back off."""
-    from mercato.sources.web import watch as run_watch
+    from mercato.feeding import watch as run_watch
 
     s = load_cli_settings(db)
     if allow_private:
