@@ -88,8 +88,8 @@ def main(argv: list[str] | None = None) -> dict:
     args = ap.parse_args(argv)
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from mercato.settings import Settings
     from mercato.feeding import ingest_web
+    from mercato.settings import Settings
     from mercato.stats import RunStats
     from mercato.store import Store
 

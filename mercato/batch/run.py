@@ -296,14 +296,17 @@ def run_batch(
 ) -> BatchReport:
     """Run extract + understand for every article of ``paths`` on ``client``'s cluster, store, then fold sagas.
 
-    ``worker_writes`` defaults to True on PostgreSQL and must be False on SQLite (one writer).
+    ``worker_writes`` (PostgreSQL only, off by default) lets the workers write; results may then differ from
+    the single-process path in the cross-article steps.
     """
     from distributed import as_completed
 
     stats = stats or RunStats()
     is_pg = store.engine.dialect.name == "postgresql"
     if worker_writes is None:
-        worker_writes = is_pg
+        # Workers writing (PostgreSQL only) is faster but lets the cross-article steps (player registry, link
+        # reconciliation) see articles the single-process runner would not have stored yet: opt-in only.
+        worker_writes = False
     if worker_writes and not is_pg:
         raise MercatoError("workers can write only to PostgreSQL; SQLite has one writer", where=store.display_url)
     store_url = store.engine.url.render_as_string(hide_password=False) if worker_writes else None

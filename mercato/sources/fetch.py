@@ -29,8 +29,8 @@ import httpcore
 import httpx
 
 from mercato.errors import BlockedAddress, BodyTooLarge, FetchError
-from mercato.sources._encoding import decode_bytes
 from mercato.settings import Settings, load_settings
+from mercato.sources._encoding import decode_bytes
 from mercato.sources.addresses import Network, check_url, checked_addresses, parse_networks
 
 log = logging.getLogger(__name__)

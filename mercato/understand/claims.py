@@ -82,7 +82,7 @@ class Context:
 
 def _adjacent(ctx: Context, a: Cue, b: Cue) -> bool:
     lo, hi = (a.end, b.start) if a.end <= b.start else (b.end, a.start)
-    return 0 <= hi - lo and len(ctx.folded[lo:hi].split()) <= 1
+    return hi - lo >= 0 and len(ctx.folded[lo:hi].split()) <= 1
 
 
 def _sentence_stage(ctx: Context, s: int, neg: set[str]) -> tuple[Counter, bool, bool]:
@@ -237,7 +237,8 @@ def _pick(to: Counter, frm: Counter, seen: Counter, *, fallback_from: bool) -> t
 
 
 def build(ctx: Context, players: list[Player], rw: dict[str, set[str]], neg: set[str],
-          fee_of: Callable[[list[int], list[int], bool], Fee | None], evidence_of: Callable[[int], str]) -> tuple[list[Claim], list[dict[str, list[float]]]]:
+          fee_of: Callable[[list[int], list[int], bool], Fee | None],
+          evidence_of: Callable[[int], str]) -> tuple[list[Claim], list[dict[str, list[float]]]]:
     """The claims of one article: the main player always (when a club is known), others when asserted;
     with, for each claim, the role evidence of the clubs around its player (``{club: [to, from, seen]}``)."""
     links: list[dict[str, list[float]]] = []

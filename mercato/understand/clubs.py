@@ -47,11 +47,10 @@ class ClubFinder:
         full = {h.name for h in hits if h.kind != "ambiguous"}
         out = []
         for h in hits:
-            if not h.capitalised and _has_case(h.surface):
-                # club names are proper nouns: "porto", "como", "reds" in running text are words; long
-                # nicknames ("rossoneri", "blaugrana") are written in lower case by the press
-                if h.kind != "nickname" or len(h.surface) < 7:
-                    continue
+            # club names are proper nouns: "porto", "como", "reds" in running text are words; long
+            # nicknames ("rossoneri", "blaugrana") are written in lower case by the press
+            if not h.capitalised and _has_case(h.surface) and (h.kind != "nickname" or len(h.surface) < 7):
+                continue
             if h.kind != "ambiguous":
                 out.append(h)
                 continue

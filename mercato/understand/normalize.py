@@ -1,4 +1,5 @@
-"""Clean a text for reading: NFC (encodings were repaired by the extract stage), ` date YYYY-MM-DD` markers and boilerplate lines removed."""
+"""Clean a text for reading: NFC (encodings were repaired by the extract stage), ` date YYYY-MM-DD` markers
+and boilerplate lines removed."""
 
 from __future__ import annotations
 

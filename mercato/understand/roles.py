@@ -34,10 +34,7 @@ def _ends_stem(words: list[str], rw: dict[str, set[str]], name: str) -> bool:
 
 def _is_player_end(ctx: Any, c: Any, pspans: list[tuple[int, int]], gap_words: int) -> bool:
     """A mention of the player ends right before the ``gap_words`` words that precede the club."""
-    for _ps, pe in pspans:
-        if 0 <= c.start - pe <= 40 and len(ctx.folded[pe:c.start].split()) == gap_words:
-            return True
-    return False
+    return any(0 <= c.start - pe <= 40 and len(ctx.folded[pe:c.start].split()) == gap_words for _ps, pe in pspans)
 
 
 def club_evidence(ctx: Any, c: Any, pspans: list[tuple[int, int]], rw: dict[str, set[str]]) -> tuple[float, float]:
@@ -62,7 +59,7 @@ def club_evidence(ctx: Any, c: Any, pspans: list[tuple[int, int]], rw: dict[str,
     elif _ends(before, rw.get("of", set()), 2):
         # "of" is the club's genitive: whose player ("Sancho del Manchester United", "l'esterno del Milan")
         # or whose move ("il mercato della Juventus", "l'offerta del Milan")
-        k = 2 if _ends(before, rw.get("of", set()), 1) is False else 1
+        k = 1 if _ends(before, rw.get("of", set()), 1) else 2
         head = before[:-k]
         pl = rw.get("player_of", set())
         if head and (head[-1] in pl or _is_player_end(ctx, c, pspans, len(before) - len(head))):

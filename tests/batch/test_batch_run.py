@@ -117,7 +117,7 @@ def test_postgres_with_a_real_scheduler_and_workers(tmp_path, dev_corpus, pg_db,
         import json
 
         report = json.loads(out.stdout)
-        assert report["added"] == 117 and report["batch"]["writer"] == "workers"
+        assert report["added"] == 117 and report["batch"]["writer"] == "client"
         assert report["batch"]["workers"] >= 1
     finally:
         for p in reversed(procs):

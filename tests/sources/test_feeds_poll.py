@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from mercato.settings import Settings
 from mercato.feeding import ingest_web, watch
+from mercato.settings import Settings
 from mercato.stats import RunStats
 from mercato.store import Store
 from mercato.store import schema as t
