@@ -121,6 +121,18 @@ def settle(store: Store, keys: Sequence[str]) -> list[str]:
     return sorted(set(touched) | set(relinked))
 
 
+def finish(store: Store, keys: Sequence[str]) -> int:
+    """Everything that reads across articles, for these newly understood articles: :func:`settle`, then the
+    sagas; then the understanding of every article touched is marked settled. A run killed before the end
+    leaves them unsettled, so the next run (``catch_up``) does it all again. Returns the sagas touched."""
+    from mercato.understand import PIPELINE_VERSION
+
+    touched = settle(store, keys)
+    n = update_stories(store, touched)
+    store.mark_settled(touched, PIPELINE_VERSION)
+    return n
+
+
 def update_stories(store: Store, keys: Sequence[str]) -> int:
     """Let the stories stage fold these articles into their sagas."""
     from mercato import stories
@@ -155,7 +167,7 @@ def ingest(
         changed = [o.key for o in outcomes if o.status in ("added", "revised")]
         if understand and changed:
             understand_keys(store, changed)
-            update_stories(store, settle(store, changed))
+            finish(store, changed)
 
     for item in items:
         if on_item:
@@ -191,5 +203,5 @@ def catch_up(store: Store, on_progress: Progress | None = None) -> int:
     stale = store.stale_article_keys(PIPELINE_VERSION)
     if stale:
         understand_keys(store, stale, on_progress=on_progress)
-        update_stories(store, settle(store, stale))
+        finish(store, stale)
     return len(stale)

@@ -12,7 +12,7 @@ Flow (see ``docs/scale-out.md``):
    records and the client writes them, in partition order, with a bounded number of partitions in flight.
 4. The client consumes the results in partition order and replays the single-process runner's batches:
    every ``batch_size`` extracted articles (across partitions) are written (SQLite) and folded into sagas
-   (``pipeline.settle`` then ``pipeline.update_stories``) with the same keys, in the same order; then
+   (``pipeline.finish``: settle, sagas, mark settled) with the same keys, in the same order; then
    ``catch_up``. The first reading of each article runs on the workers; what reads across articles (the player
    registry, link reconciliation, sagas) runs in the client, in input order.
    Understanding is per article, so it does not depend on the order the work finished in; the sagas are folded
@@ -163,15 +163,17 @@ def _stale_unchanged(store: Store, pairs: list[tuple[Article, Understanding]]) -
 
 
 def _unfolded(store: Store, keys: Sequence[str]) -> set[str]:
-    """Of these articles, those with claims that no saga holds (a run killed between understanding and stories)."""
+    """Of these articles, those a killed run left unsettled or with claims that no saga holds."""
     if not keys:
         return set()
     c, sa_ = t.claims, t.saga_articles
     stmt = (sa.select(c.c.article_key).distinct()
             .select_from(c.outerjoin(sa_, sa_.c.article_key == c.c.article_key))
             .where(c.c.article_key.in_(list(keys)), sa_.c.article_key.is_(None), c.c.player != ""))
+    u = t.understanding
+    unsettled = sa.select(u.c.article_key).where(u.c.article_key.in_(list(keys)), u.c.pipeline_version.endswith("~"))
     with store.engine.connect() as conn:
-        return {r[0] for r in conn.execute(stmt)}
+        return {r[0] for r in conn.execute(stmt)} | {r[0] for r in conn.execute(unsettled)}
 
 
 def write_records(store: Store, articles: Sequence[Article], understood: Sequence[Understanding | None],
@@ -268,7 +270,7 @@ class _Folder:
                 self.flush()
 
     def flush(self) -> None:
-        from mercato.pipeline import settle, update_stories
+        from mercato.pipeline import finish
 
         if self._arts:
             assert self._stats is not None
@@ -278,7 +280,7 @@ class _Folder:
         fold = [k for k, f in zip(self._keys, self._flags, strict=True) if f]
         self._keys, self._flags = [], []
         if fold:  # as the single-process runner: settle (player registry, links) in the client, then sagas
-            self.touched += update_stories(self.store, settle(self.store, fold)) or 0
+            self.touched += finish(self.store, fold) or 0
 
 
 def run_batch(

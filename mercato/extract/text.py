@@ -37,7 +37,7 @@ def safe_value(value: object) -> object:
 _SUSPECT = re.compile(
     "[\u00c2\u00c3\u00c5\u00d0\u00d1\u00e2\u00ce\u00cf\u00d8\u00d9\u00e3][\u0080-\u00bf\u0152\u0153\u0160"
     "\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u2026\u2030\u2039\u203a\u20ac\u2122]"
-    "|&(?:[a-zA-Z]{2,8}|#[0-9]{2,6}|#[xX][0-9a-fA-F]{2,5});|\ufffd|\x1b"
+    "|&(?:[a-zA-Z]{2,8}|#[0-9]{2,6}|#[xX][0-9a-fA-F]{2,5});|\ufffd|\x1b|[\u0080-\u009f]"
 )
 
 

@@ -13,6 +13,15 @@ from mercato.store.articles import now_iso
 from mercato.store.dialect import upsert
 
 
+UNSETTLED = "~"
+
+
+def _mark_unsettled(conn: sa.Connection, keys: Sequence[str]) -> None:
+    u = t.understanding
+    conn.execute(u.update().where(u.c.article_key.in_(list(keys)), ~u.c.pipeline_version.endswith(UNSETTLED))
+                 .values(pipeline_version=u.c.pipeline_version + UNSETTLED))
+
+
 def player_key(name: str) -> str:
     """A folded key for a player name (accents and case removed)."""
     from anyascii import anyascii
@@ -48,7 +57,11 @@ class UnderstandingRepo:
         raise NotImplementedError
 
     def save_understanding(self, items: Sequence[tuple[Understanding, int]]) -> None:
-        """Replace what is stored for each article (with the revision it was computed on) in one transaction."""
+        """Replace what is stored for each article (with the revision it was computed on) in one transaction.
+
+        The row is stored *unsettled* (its pipeline version marked with ``~``) until :meth:`mark_settled`:
+        what reads across articles (player registry, links, sagas) has not seen it yet, and a run killed
+        before that finds it stale and does it again."""
         when = now_iso()
         with self._write() as conn:
             for u, revision in items:
@@ -57,7 +70,7 @@ class UnderstandingRepo:
                 conn.execute(t.citations.delete().where(t.citations.c.article_key == key))
                 data = {"mentions": [m.to_dict() for m in u.mentions], "claims": [c.to_dict() for c in u.claims],
                         "citations": [c.to_dict() for c in u.citations], "links": [dict(x) for x in u.links]}
-                row = {"article_key": key, "revision": revision, "pipeline_version": u.pipeline_version,
+                row = {"article_key": key, "revision": revision, "pipeline_version": u.pipeline_version + UNSETTLED,
                        "lang": u.lang, "is_transfer": u.is_transfer, "transfer_score": u.transfer_score,
                        "data": data, "computed_at": when}
                 conn.execute(upsert(self.engine, t.understanding, ["article_key"], list(row)[1:]).values(**row))
@@ -166,6 +179,7 @@ class PlayersRepo:
         for key, idx, name in changes:
             by_article.setdefault(key, {})[idx] = name
         with self._write() as conn:
+            _mark_unsettled(conn, sorted(by_article))
             for key, renames in by_article.items():
                 for idx, name in renames.items():
                     conn.execute(t.claims.update().where(t.claims.c.article_key == key, t.claims.c.idx == idx)
@@ -210,6 +224,7 @@ class PlayersRepo:
         if not changes:
             return
         with self._write() as conn:
+            _mark_unsettled(conn, sorted({c[0] for c in changes}))
             for key, idx, to_club, from_club in changes:
                 conn.execute(t.claims.update().where(t.claims.c.article_key == key, t.claims.c.idx == idx)
                              .values(to_club=to_club, from_club=from_club))
@@ -231,3 +246,13 @@ class PlayersRepo:
                 .where(~sa.exists().where(c.c.article_key == u.c.article_key)).order_by(u.c.article_key))
         with self.engine.connect() as conn:
             return [r[0] for r in conn.execute(stmt)]
+
+    def mark_settled(self, keys: Sequence[str], version: str) -> None:
+        """These articles' understanding has been seen by everything that reads across articles."""
+        u = t.understanding
+        keys = list(keys)
+        with self._write() as conn:
+            for i in range(0, len(keys), 500):
+                conn.execute(u.update().where(u.c.article_key.in_(keys[i:i + 500]),
+                                              u.c.pipeline_version == version + UNSETTLED)
+                             .values(pipeline_version=version))

@@ -102,5 +102,5 @@ def understand(
     keys = [a.key for a in store.iter_articles()] if all_ else store.stale_article_keys(PIPELINE_VERSION)
     with progress("understanding", len(keys)) as advance:
         n = pipeline.understand_keys(store, keys, on_progress=advance)
-    pipeline.update_stories(store, pipeline.settle(store, keys))
+    pipeline.finish(store, keys)
     console.print(f"understood {n} articles")
