@@ -49,19 +49,28 @@ def _is_blocked_name(key: str) -> bool:
     return any(f" {b} " in padded for b in _not_players())
 
 
+@functools.cache
+def _lookup():
+    """simplemma's dictionary lookup with room for every language (its default keeps 8 and reloads the
+    rest, which costs seconds per article on a multilingual stream)."""
+    from simplemma.strategies.dictionaries.dictionary_factory import DefaultDictionaryFactory
+    from simplemma.strategies.dictionary_lookup import DictionaryLookupStrategy
+
+    return DictionaryLookupStrategy(DefaultDictionaryFactory(cache_max_size=128))
+
+
 def _dictionary(lang: str | None) -> Callable[[str], bool]:
     """Is a word a common word of ``lang``? (simplemma's dictionaries; False when the language is unknown)"""
     if not lang:
         return lambda w: False
     try:
-        import simplemma
-
-        simplemma.is_known("test", lang=lang)
+        lookup = _lookup()
+        lookup.get_lemma("test", lang)
     except Exception:  # noqa: BLE001 - a language simplemma lacks: no dictionary filter
         return lambda w: False
 
     def known(word: str) -> bool:
-        return simplemma.is_known(word, lang=lang) and simplemma.is_known(word.lower(), lang=lang)
+        return lookup.get_lemma(word, lang) is not None and lookup.get_lemma(word.lower(), lang) is not None
 
     return known
 
