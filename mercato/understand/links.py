@@ -45,8 +45,17 @@ def reconcile(rows: Iterable[tuple[str, int, str, str | None, str | None, dict[s
             others = {c: total[c] - own.get(c, 0.0) for c in ev}
             score = {c: v[0] - 0.5 * v[1] + 0.15 * v[2] + pull * others[c] for c, v in ev.items()}
             best = max(sorted(score), key=lambda c: score[c])
-            if best == to_club or to_club not in ev:
-                continue
-            new_from = to_club if from_club in (None, best) else from_club
-            changes.append((key, idx, best, new_from))
+            new_to, new_from = to_club, from_club
+            if best != to_club and to_club in ev:
+                new_to = best
+                new_from = to_club if from_club in (None, best) else from_club
+            # the origin: the club the other articles see the player leave, when this one names it
+            fscore = {c: v[1] - 0.5 * v[0] - pull * others[c] for c, v in ev.items() if c != new_to}
+            if fscore:
+                fbest = max(sorted(fscore), key=lambda c: fscore[c])
+                if fscore[fbest] > 0 and fbest != new_from and (
+                        new_from is None or fscore[fbest] > fscore.get(new_from, float("-inf"))):
+                    new_from = fbest
+            if (new_to, new_from) != (to_club, from_club):
+                changes.append((key, idx, new_to, new_from))
     return changes
