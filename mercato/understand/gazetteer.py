@@ -67,12 +67,17 @@ def _data_dir() -> Path:
 # ---------------------------------------------------------------------------------------------- folding
 
 
+#: letters that only modify their neighbour: Cyrillic soft and hard signs would fold to an apostrophe and
+#: split a word ("окончательно" → "okonchatel no", whose "no" then reads as a negation)
+_SILENT = frozenset("ьЬъЪ")
+
+
 @functools.lru_cache(maxsize=4096)
 def _fold_char(ch: str) -> str:
     if ch.isascii():
         low = ch.lower()
         return low if low.isalnum() else " "
-    if unicodedata.category(ch).startswith("M"):  # combining marks vanish (accents, Arabic harakat)
+    if unicodedata.category(ch).startswith("M") or ch in _SILENT:  # combining marks vanish (accents, harakat)
         return ""
     out = anyascii(ch).lower()
     return "".join(c if c.isalnum() else " " for c in out)
