@@ -12,7 +12,6 @@ from mercato.store import schema as t
 from mercato.store.articles import now_iso
 from mercato.store.dialect import upsert
 
-
 UNSETTLED = "~"
 
 

@@ -90,6 +90,8 @@ def _sentence_stage(ctx: Context, s: int, neg: set[str]) -> tuple[Counter, bool,
     negated_strong = False
     hedged = False
     cues = ctx.cues_by_sent.get(s, [])
+    if any(c.kind == "modality.past" for c in cues):
+        return found, False, False  # background ("last year", "in 2022"): not what the article reports now
     stage_cues = [c for c in cues if c.kind.startswith("stage.")]
     for c in cues:
         if c.kind == "modality.hedge":

@@ -28,7 +28,7 @@ import functools
 import logging
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
@@ -206,6 +206,8 @@ class _Matcher:
             if old.name == entry.name and old.latin == entry.latin:
                 if old.caps and not entry.caps:  # the same club/outlet also listed in ordinary case
                     bucket[n] = entry
+                elif entry.prefix and not old.prefix:  # a stem ("Liverpool*") covers the exact form too
+                    bucket[n] = replace(old, prefix=True)
                 return
         bucket.append(entry)
 

@@ -41,6 +41,10 @@ def _data_dir() -> Path:
     return Path(str(resources.files("mercato") / "data"))
 
 
+#: matched separately: what a sentence asserts, and how names relate (a role phrase may contain a stage cue)
+_LAYERS = (frozenset({"stage", "modality", "topic"}), frozenset({"roles", "fee", "attribution"}))
+
+
 @dataclass(frozen=True, slots=True)
 class Cue:
     """One cue found in a folded text: ``start``/``end`` index the folded text."""
@@ -57,53 +61,59 @@ class Lexicon:
 
     lang: str
     lists: dict[str, list[str]] = field(default_factory=dict)
-    _regex: re.Pattern[str] | None = None
-    _kind_of: dict[str, list[str]] = field(default_factory=dict)
-    _stems: list[tuple[str, list[str]]] = field(default_factory=list)
+    _layers: list[tuple[re.Pattern[str], dict[str, list[str]], list[tuple[str, list[str]]]]] = field(
+        default_factory=list)
 
     def words(self, kind: str) -> list[str]:
         return self.lists.get(kind, [])
 
     def compile(self) -> Lexicon:
-        exact: dict[str, list[str]] = {}
-        stems: dict[str, list[str]] = {}
-        for kind, cues in self.lists.items():
-            if kind.startswith("names."):  # names are matched case-sensitively by the player finder
-                continue
-            for cue in cues:
-                stem = cue.endswith("*")
-                key = fold_key(cue[:-1] if stem else cue)
-                if not key:
-                    continue
-                (stems if stem else exact).setdefault(key, []).append(kind)
-        parts = []
-        for key in sorted(set(exact) | set(stems), key=len, reverse=True):
-            esc = re.escape(key)
-            if key in exact:
-                parts.append(esc + r"(?![a-z0-9])")
-            if key in stems:
-                parts.append(esc + r"[a-z0-9]*")
-        self._kind_of = exact
-        self._stems = sorted(stems.items(), key=lambda kv: len(kv[0]), reverse=True)
-        self._regex = re.compile(r"(?<![a-z0-9])(?:" + "|".join(parts) + ")") if parts else None
+        """One matcher per layer: what a sentence asserts (stage, modality, topic) and the rest (roles, fees,
+        attribution) are matched separately, so a longer role phrase ("signed for") never hides a stage cue
+        inside it ("signed")."""
+        self._layers = []
+        for layer in _LAYERS:
+            exact: dict[str, list[str]] = {}
+            stems: dict[str, list[str]] = {}
+            for kind, cues in self.lists.items():
+                if kind.startswith("names.") or kind.split(".", 1)[0] not in layer:
+                    continue  # names are matched case-sensitively by the player finder
+                for cue in cues:
+                    stem = cue.endswith("*")
+                    key = fold_key(cue[:-1] if stem else cue)
+                    if not key:
+                        continue
+                    (stems if stem else exact).setdefault(key, []).append(kind)
+            parts = []
+            for key in sorted(set(exact) | set(stems), key=len, reverse=True):
+                esc = re.escape(key)
+                if key in exact:
+                    parts.append(esc + r"(?![a-z0-9])")
+                if key in stems:
+                    parts.append(esc + r"[a-z0-9]*")
+            if parts:
+                regex = re.compile(r"(?<![a-z0-9])(?:" + "|".join(parts) + ")")
+                self._layers.append((regex, exact, sorted(stems.items(), key=lambda kv: len(kv[0]), reverse=True)))
         return self
 
-    def _kinds(self, matched: str) -> list[str]:
-        if matched in self._kind_of:
-            return self._kind_of[matched]
-        for key, kinds in self._stems:
+    @staticmethod
+    def _kinds(matched: str, exact: dict[str, list[str]], stems: list[tuple[str, list[str]]]) -> list[str]:
+        if matched in exact:
+            return exact[matched]
+        for key, kinds in stems:
             if matched.startswith(key):
                 return kinds
         return []
 
     def find(self, folded: str) -> list[Cue]:
-        """Every cue in a folded text (longest first at each position; one match may carry several kinds)."""
-        if self._regex is None:
-            return []
+        """Every cue in a folded text (longest first at each position within a layer; one match may carry
+        several kinds), in text order."""
         out = []
-        for m in self._regex.finditer(folded):
-            for kind in self._kinds(m.group(0)):
-                out.append(Cue(m.start(), m.end(), kind, m.group(0)))
+        for regex, exact, stems in self._layers:
+            for m in regex.finditer(folded):
+                for kind in self._kinds(m.group(0), exact, stems):
+                    out.append(Cue(m.start(), m.end(), kind, m.group(0)))
+        out.sort(key=lambda c: (c.start, -c.end))
         return out
 
 
