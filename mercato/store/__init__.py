@@ -93,6 +93,7 @@ class Store(ArticlesRepo, UnderstandingRepo, PlayersRepo, FeedsRepo, StoriesRepo
         try:
             with write_tx(self.engine) as conn:
                 yield conn
+            self.clear_read_cache()
         except sa.exc.OperationalError as exc:
             raise StoreError(_describe(exc), where=self.display_url) from exc
 

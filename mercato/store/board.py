@@ -7,7 +7,11 @@ keyset cursor (``sort value, id``) so a page costs the same at row 10 and at row
 from __future__ import annotations
 
 import base64
+import copy
+import functools
 import json
+import threading
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -124,10 +128,51 @@ def _ci_contains(col: Any, text: str) -> Any:
     return sa.func.lower(col).contains(text.lower(), autoescape=True)
 
 
+#: how long a board read may be served from memory; writes made through this store clear it at once, writes
+#: by other processes (an ingest running beside the server) show up after at most this long
+READ_CACHE_SECONDS = 2.0
+READ_CACHE_ENTRIES = 1024
+
+
+def _cached(method: Any) -> Any:
+    """Serve repeated identical reads from a small per-store cache (a copy, so callers may change it)."""
+
+    @functools.wraps(method)
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        cache = self.read_cache()
+        try:
+            key = (method.__name__, args, tuple(sorted(kwargs.items())))
+            hash(key)
+        except TypeError:
+            return method(self, *args, **kwargs)
+        now = time.monotonic()
+        hit = cache.get(key)
+        if hit is not None and now - hit[0] < READ_CACHE_SECONDS:
+            return copy.deepcopy(hit[1])
+        value = method(self, *args, **kwargs)
+        with self._read_cache_lock:
+            if len(cache) >= READ_CACHE_ENTRIES:
+                cache.clear()
+            cache[key] = (now, value)
+        return copy.deepcopy(value)
+
+    return wrapper
+
+
 class BoardRepo:
     """Mixed into :class:`mercato.store.Store`."""
 
     engine: sa.Engine
+    _read_cache_lock = threading.Lock()
+
+    def read_cache(self) -> dict[Any, tuple[float, Any]]:
+        cache = self.__dict__.get("_read_cache")
+        if cache is None:
+            cache = self.__dict__["_read_cache"] = {}
+        return cache
+
+    def clear_read_cache(self) -> None:
+        self.__dict__.get("_read_cache", {}).clear()
 
     # -- sagas -------------------------------------------------------------------------------------------------
     def _saga_filters(self, stmt: Any, *, club: str | None = None, player: str | None = None,
@@ -160,6 +205,7 @@ class BoardRepo:
             stmt = stmt.where(s.c.id.in_(sa.select(sa_.c.saga_id).where(sa_.c.outlet == outlet)))
         return stmt
 
+    @_cached
     def board_list_sagas(self, *, sort: str = "last_date", order: str = "desc", limit: int = 50,
                          cursor: str | None = None, **filters: Any) -> tuple[list[dict[str, Any]], str | None]:
         """A page of sagas (without their data blobs) and the cursor of the next page (None at the end)."""
@@ -182,11 +228,13 @@ class BoardRepo:
             out.append(d)
         return out, nxt
 
+    @_cached
     def board_count_sagas(self, **filters: Any) -> int:
         stmt = self._saga_filters(sa.select(sa.func.count()).select_from(t.sagas), **filters)
         with self.engine.connect() as conn:
             return int(conn.execute(stmt).scalar_one())
 
+    @_cached
     def board_get_saga(self, saga_id: str) -> dict[str, Any] | None:
         """One saga with its data (timeline, provenance, contradictions, explanation) and its articles."""
         s, sa_, a = t.sagas, t.saga_articles, t.articles
@@ -213,6 +261,7 @@ class BoardRepo:
         with self.engine.connect() as conn:
             return [r[0] for r in conn.execute(sa.select(t.sagas.c.id).order_by(t.sagas.c.id).limit(limit))]
 
+    @_cached
     def board_list_article_page(self, *, q: str | None = None, outlet: str | None = None, limit: int = 50,
                           cursor: str | None = None) -> tuple[list[dict[str, Any]], str | None]:
         """Articles in key order, a page at a time; ``q`` is a literal searched in titles and texts."""
@@ -232,6 +281,7 @@ class BoardRepo:
                  "external_id": r.external_id} for r in rows], nxt
 
     # -- outlets and journalists ------------------------------------------------------------------------------
+    @_cached
     def board_list_outlets(self, *, sort: str = "reliability", order: str = "desc", limit: int = 100,
                      cursor: str | None = None, kind: str | None = None,
                      q: str | None = None) -> tuple[list[dict[str, Any]], str | None]:
@@ -250,6 +300,7 @@ class BoardRepo:
                           lambda x: null_value if x._mapping[col_name] is None else x._mapping[col_name])
         return [_reliability(x) for x in rows], nxt
 
+    @_cached
     def board_get_outlet(self, name: str) -> dict[str, Any] | None:
         """An outlet or journalist: its reliability row, its sagas, its articles and its hit history."""
         r, sa_, s, a, c = t.source_reliability, t.saga_articles, t.sagas, t.articles, t.citations
@@ -299,6 +350,7 @@ class BoardRepo:
         }
 
     # -- clubs and players ------------------------------------------------------------------------------------
+    @_cached
     def board_list_clubs(self, *, q: str | None = None, limit: int = 500) -> list[dict[str, Any]]:
         """Clubs named by sagas, with how many sagas they buy in and sell in."""
         s = t.sagas
@@ -316,6 +368,7 @@ class BoardRepo:
             return [{"club": r.club, "selling": int(r.selling), "buying": int(r.buying),
                      "sagas": int(r.selling) + int(r.buying)} for r in conn.execute(stmt)]
 
+    @_cached
     def board_list_players(self, *, q: str | None = None, limit: int = 500) -> list[dict[str, Any]]:
         """Players with sagas, with their number of sagas and the last date they were reported."""
         s = t.sagas
@@ -329,6 +382,7 @@ class BoardRepo:
             return [{"player_key": r.player_key, "player": r.player, "sagas": int(r.sagas),
                      "last_date": r.last_date} for r in conn.execute(stmt)]
 
+    @_cached
     def board_get_player(self, key: str) -> dict[str, Any] | None:
         from mercato.store.understanding import player_key
 
@@ -343,6 +397,7 @@ class BoardRepo:
                 "aliases": info.get("aliases") or [], "clubs": info.get("clubs") or [],
                 "n_articles": info.get("n_articles"), "sagas": sagas}
 
+    @_cached
     def board_get_club(self, name: str) -> dict[str, Any] | None:
         sagas, _ = self.board_list_sagas(club=name, limit=500)
         if not sagas:
@@ -360,6 +415,7 @@ class BoardRepo:
                 "consecutive_errors", "last_error", "entries_seen", "entries_added", "added_at")
         return [{k: r._mapping[k] for k in keep} for r in rows]
 
+    @_cached
     def board_calibration(self, bins: int = 10) -> dict[str, Any]:
         """Reliability diagram of resolved sagas: mean predicted likelihood vs observed share that happened."""
         s = t.sagas
