@@ -14,18 +14,16 @@ parallel), so each range knows the number of its first line and errors and ``ori
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from mercato.errors import BadArchiveLine, SourceError
-from mercato.extract.text import decode_bytes
+from mercato.errors import SourceError
 from mercato.models import RawArticle
 from mercato.sources.files import ARCHIVE_SUFFIXES, _check_regular
-from mercato.sources.jsonl import MAX_LINE_BYTES, read_jsonl, record_to_raw
+from mercato.sources.jsonl import MAX_LINE_BYTES, parse_line, read_jsonl
 
 log = logging.getLogger(__name__)
 
@@ -157,22 +155,8 @@ def read_partition(part: Partition, first_line: int = 1) -> Iterator[RawArticle 
     try:
         for line in _range_lines(part):
             n += 1
-            where = f"{part.path}:{n}"
-            if line is None:
-                yield BadArchiveLine(f"line longer than {MAX_LINE_BYTES} bytes", where=where)
-                continue
-            if not line.strip():
-                continue
-            text = decode_bytes(line).strip().lstrip("\ufeff")
-            try:
-                obj = json.loads(text)
-            except json.JSONDecodeError as exc:
-                reason = "truncated line" if not line.endswith(b"\n") else f"invalid JSON ({exc.msg})"
-                yield BadArchiveLine(reason, where=where)
-                continue
-            try:
-                yield record_to_raw(obj, where)
-            except BadArchiveLine as exc:
-                yield exc
+            item = parse_line(line, f"{part.path}:{n}")
+            if item is not None:
+                yield item
     except OSError as exc:
         yield SourceError(f"archive unreadable: {exc.strerror or exc}", where=str(part))

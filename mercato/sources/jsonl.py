@@ -80,6 +80,25 @@ def record_to_raw(obj: Any, where: str) -> RawArticle:
     )
 
 
+def parse_line(line: bytes | None, where: str) -> RawArticle | SourceError | None:
+    """One archive line (None: over the length cap) as a RawArticle, or the error naming ``where``;
+    None for a blank line."""
+    if line is None:
+        return BadArchiveLine(f"line longer than {MAX_LINE_BYTES} bytes", where=where)
+    if not line.strip():
+        return None
+    text = decode_bytes(line).strip().lstrip("\ufeff")
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError as exc:
+        reason = "truncated line" if not line.endswith(b"\n") else f"invalid JSON ({exc.msg})"
+        return BadArchiveLine(reason, where=where)
+    try:
+        return record_to_raw(obj, where)
+    except BadArchiveLine as exc:
+        return exc
+
+
 def read_jsonl(path: str | Path, *, start_line: int = 1, stop_line: int | None = None) -> Iterator[RawArticle | SourceError]:
     """Yield a RawArticle per good line and a SourceError per bad one (never raises for bad lines)."""
     path = Path(path)
@@ -95,22 +114,8 @@ def read_jsonl(path: str | Path, *, start_line: int = 1, stop_line: int | None =
                     continue
                 if stop_line is not None and n > stop_line:
                     return
-                where = f"{path}:{n}"
-                if line is None:
-                    yield BadArchiveLine(f"line longer than {MAX_LINE_BYTES} bytes", where=where)
-                    continue
-                if not line.strip():
-                    continue
-                text = decode_bytes(line).strip().lstrip("\ufeff")
-                try:
-                    obj = json.loads(text)
-                except json.JSONDecodeError as exc:
-                    reason = "truncated line" if not line.endswith(b"\n") else f"invalid JSON ({exc.msg})"
-                    yield BadArchiveLine(reason, where=where)
-                    continue
-                try:
-                    yield record_to_raw(obj, where)
-                except BadArchiveLine as exc:
-                    yield exc
+                item = parse_line(line, f"{path}:{n}")
+                if item is not None:
+                    yield item
         except (OSError, EOFError, gzip.BadGzipFile, io.UnsupportedOperation) as exc:
             yield SourceError(f"archive unreadable: {exc}", where=str(path))

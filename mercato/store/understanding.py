@@ -21,6 +21,20 @@ def _mark_unsettled(conn: sa.Connection, keys: Sequence[str]) -> None:
                  .values(pipeline_version=u.c.pipeline_version + UNSETTLED))
 
 
+def _patch_claims(conn: sa.Connection, key: str, changes: dict[int, dict[str, Any]]) -> None:
+    """Apply field changes to claims (by index) inside an article's stored understanding."""
+    row = conn.execute(sa.select(t.understanding.c.data).where(t.understanding.c.article_key == key)).first()
+    if row is None or not row.data:
+        return
+    data = dict(row.data)
+    claims = [dict(x) for x in data.get("claims", [])]
+    for idx, fields in changes.items():
+        if idx < len(claims):
+            claims[idx].update(fields)
+    data["claims"] = claims
+    conn.execute(t.understanding.update().where(t.understanding.c.article_key == key).values(data=data))
+
+
 def player_key(name: str) -> str:
     """A folded key for a player name (accents and case removed)."""
     from anyascii import anyascii
@@ -183,17 +197,7 @@ class PlayersRepo:
                 for idx, name in renames.items():
                     conn.execute(t.claims.update().where(t.claims.c.article_key == key, t.claims.c.idx == idx)
                                  .values(player=name, player_key=player_key(name)))
-                row = conn.execute(sa.select(t.understanding.c.data).where(
-                    t.understanding.c.article_key == key)).first()
-                if row is None or not row.data:
-                    continue
-                data = dict(row.data)
-                claims = [dict(x) for x in data.get("claims", [])]
-                for idx, name in renames.items():
-                    if idx < len(claims):
-                        claims[idx]["player"] = name
-                data["claims"] = claims
-                conn.execute(t.understanding.update().where(t.understanding.c.article_key == key).values(data=data))
+                _patch_claims(conn, key, {idx: {"player": name} for idx, name in renames.items()})
 
     def link_evidence(self, player_keys: Sequence[str]) -> list[tuple]:
         """(article_key, idx, player_key, to_club, from_club, evidence) of every claim of these players."""
@@ -227,16 +231,7 @@ class PlayersRepo:
             for key, idx, to_club, from_club in changes:
                 conn.execute(t.claims.update().where(t.claims.c.article_key == key, t.claims.c.idx == idx)
                              .values(to_club=to_club, from_club=from_club))
-                row = conn.execute(sa.select(t.understanding.c.data).where(
-                    t.understanding.c.article_key == key)).first()
-                if row is None or not row.data:
-                    continue
-                data = dict(row.data)
-                claims = [dict(x) for x in data.get("claims", [])]
-                if idx < len(claims):
-                    claims[idx]["to_club"], claims[idx]["from_club"] = to_club, from_club
-                data["claims"] = claims
-                conn.execute(t.understanding.update().where(t.understanding.c.article_key == key).values(data=data))
+                _patch_claims(conn, key, {idx: {"to_club": to_club, "from_club": from_club}})
 
     def claimless(self, keys: Sequence[str]) -> list[str]:
         """Those of ``keys`` that were understood but yielded no claim."""
