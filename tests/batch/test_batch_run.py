@@ -104,16 +104,22 @@ def test_postgres_with_a_real_scheduler_and_workers(tmp_path, dev_corpus, pg_db,
         for _ in range(2):
             procs.append(subprocess.Popen([str(DASK), "worker", addr, "--nthreads", "1", "--no-dashboard"],
                                           env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        from distributed import Client
+
         deadline = time.monotonic() + 60
-        out = None
-        while time.monotonic() < deadline:
-            out = subprocess.run([str(MERCATO), "batch", str(archive), "--scheduler", addr, "--db", pg_db,
-                                  "--partition-mb", "0.02", "--json"], capture_output=True, text=True, env=env,
-                                 timeout=300)
-            if out.returncode == 0:
+        while True:  # the scheduler may still be starting; then wait for both workers, so one run does it all
+            try:
+                with Client(addr, timeout=5) as client:
+                    client.wait_for_workers(2, timeout=60)
                 break
-            time.sleep(1)  # the scheduler may still be starting
-        assert out is not None and out.returncode == 0, out.stderr
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
+        out = subprocess.run([str(MERCATO), "batch", str(archive), "--scheduler", addr, "--db", pg_db,
+                              "--partition-mb", "0.02", "--json"], capture_output=True, text=True, env=env,
+                             timeout=300)
+        assert out.returncode == 0, out.stderr
         import json
 
         report = json.loads(out.stdout)
