@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from mercato.models import Article, IngestOutcome
 from mercato.store import schema as t
-from mercato.store.dialect import insert_ignore
+from mercato.store.dialect import insert_ignore, iter_rows
 
 log = logging.getLogger(__name__)
 
@@ -218,16 +218,8 @@ class ArticlesRepo:
 
     def iter_articles(self, batch: int = 500) -> Iterator[Article]:
         """Every article in key order, read in pages so memory stays flat."""
-        a = t.articles
-        last = ""
-        while True:
-            with self.engine.connect() as conn:
-                rows = conn.execute(sa.select(a).where(a.c.key > last).order_by(a.c.key).limit(batch)).all()
-            if not rows:
-                return
-            for r in rows:
-                yield article_from_row(r)
-            last = rows[-1].key
+        for r in iter_rows(self.engine, t.articles, "key", batch):
+            yield article_from_row(r)
 
     def count(self, table: str) -> int:
         tbl = t.metadata.tables[table]

@@ -91,12 +91,17 @@ def _keyset(stmt: Any, table: sa.Table, key: str, sort: str, order: str, allowed
     return stmt, expr
 
 
-def _page(rows: list[Any], limit: int, sort: str, order: str, key: str, value_of: Any) -> tuple[list[Any], str | None]:
+def _page(rows: list[Any], limit: int, sort: str, order: str, key: str,
+          allowed: dict[str, tuple[str, Any]] | None = None) -> tuple[list[Any], str | None]:
+    """The page's rows and the cursor of the next page: the last row's sort value (its NULL stand-in from
+    ``allowed``) and key."""
     if len(rows) <= limit:
         return rows, None
     rows = rows[:limit]
-    last = rows[-1]
-    return rows, encode_cursor([sort, order, value_of(last), last._mapping[key]])
+    last = rows[-1]._mapping
+    col_name, null_value = (allowed or {}).get(sort, (sort, None))
+    value = null_value if last[col_name] is None else last[col_name]
+    return rows, encode_cursor([sort, order, value, last[key]])
 
 
 def saga_from_row(r: Any, *, with_data: bool = False) -> dict[str, Any]:
@@ -214,11 +219,9 @@ class BoardRepo:
         # sort narrow rows, then read the data (for the last report) of the page's rows only
         stmt = self._saga_filters(sa.select(*cols), **filters)
         stmt, _ = _keyset(stmt, s, "id", sort, order, SAGA_SORTS, cursor, limit)
-        col_name, null_value = SAGA_SORTS[sort]
         with self.engine.connect() as conn:
             rows = conn.execute(stmt).all()
-            rows, nxt = _page(rows, limit, sort, order, "id",
-                              lambda r: null_value if r._mapping[col_name] is None else r._mapping[col_name])
+            rows, nxt = _page(rows, limit, sort, order, "id", SAGA_SORTS)
             data = dict(conn.execute(sa.select(s.c.id, s.c.data).where(s.c.id.in_([r.id for r in rows]))).all()) \
                 if rows else {}
         out = []
@@ -276,7 +279,7 @@ class BoardRepo:
         stmt = stmt.order_by(a.c.key).limit(limit + 1)
         with self.engine.connect() as conn:
             rows = conn.execute(stmt).all()
-        rows, nxt = _page(rows, limit, "key", "asc", "key", lambda r: r.key)
+        rows, nxt = _page(rows, limit, "key", "asc", "key")
         return [{"key": r.key, "url": r.url, "outlet": r.outlet, "title": r.title, "date": r.published,
                  "external_id": r.external_id} for r in rows], nxt
 
@@ -293,11 +296,9 @@ class BoardRepo:
         if q:
             stmt = stmt.where(_ci_contains(r.c.source, q))
         stmt, _ = _keyset(stmt, r, "source", sort, order, OUTLET_SORTS, cursor, limit)
-        col_name, null_value = OUTLET_SORTS[sort]
         with self.engine.connect() as conn:
             rows = conn.execute(stmt).all()
-        rows, nxt = _page(rows, limit, sort, order, "source",
-                          lambda x: null_value if x._mapping[col_name] is None else x._mapping[col_name])
+        rows, nxt = _page(rows, limit, sort, order, "source", OUTLET_SORTS)
         return [_reliability(x) for x in rows], nxt
 
     @_cached

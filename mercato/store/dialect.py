@@ -84,3 +84,16 @@ def upsert(engine: sa.Engine, table: sa.Table, keys: list[str], update: list[str
         from sqlalchemy.dialects.postgresql import insert
     stmt = insert(table)
     return stmt.on_conflict_do_update(index_elements=keys, set_={c: stmt.excluded[c] for c in update})
+
+
+def iter_rows(engine: sa.Engine, table: sa.Table, key: str, batch: int = 500) -> Iterator[Any]:
+    """Every row of ``table`` in ``key`` order, read in pages (keyset) so memory stays flat."""
+    col = table.c[key]
+    last: Any = ""
+    while True:
+        with engine.connect() as conn:
+            rows = conn.execute(sa.select(table).where(col > last).order_by(col).limit(batch)).all()
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1]._mapping[key]

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from mercato.store import schema as t
 from mercato.store.articles import now_iso
+from mercato.store.dialect import iter_rows
 
 _CHUNK = 500
 
@@ -154,16 +155,8 @@ class StoriesRepo:
 
     def iter_sagas(self, batch: int = 500) -> Iterator[dict[str, Any]]:
         """Every saga in id order, read in pages."""
-        s = t.sagas
-        last = ""
-        while True:
-            with self.engine.connect() as conn:
-                rows = conn.execute(sa.select(s).where(s.c.id > last).order_by(s.c.id).limit(batch)).all()
-            if not rows:
-                return
-            for r in rows:
-                yield dict(r._mapping)
-            last = rows[-1].id
+        for r in iter_rows(self.engine, t.sagas, "id", batch):
+            yield dict(r._mapping)
 
     def article_sagas(self, keys: Sequence[str] | None = None) -> list[dict[str, Any]]:
         """(article_key, saga_id, role) rows, for some articles or all."""
