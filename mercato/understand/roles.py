@@ -37,6 +37,15 @@ def _is_player_end(ctx: Any, c: Any, pspans: list[tuple[int, int]], gap_words: i
     return any(0 <= c.start - pe <= 40 and len(ctx.folded[pe:c.start].split()) == gap_words for _ps, pe in pspans)
 
 
+def _lead_words(ctx: Any, end: int, words: list[str], pspans: list[tuple[int, int]], n: int) -> list[str]:
+    """The first ``n`` of ``words`` (the words after a club ending at ``end``), cut where a player's name begins."""
+    stop = min((ps for ps, _pe in pspans if ps >= end), default=None)
+    if stop is not None:
+        k = len(ctx.folded[end:stop].split())
+        words = words[:max(0, k - 1)]  # minus the possessive "s"
+    return words[:n]
+
+
 def club_evidence(ctx: Any, c: Any, pspans: list[tuple[int, int]], rw: dict[str, set[str]]) -> tuple[float, float]:
     """``(to, from)`` evidence of club mention ``c`` (folded offsets), given the player's mention spans."""
     before = ctx.words_before(c.start, 5).split()
@@ -68,10 +77,15 @@ def club_evidence(ctx: Any, c: Any, pspans: list[tuple[int, int]], rw: dict[str,
             to += 1.5
         else:
             frm += 0.5
+    prefix_to = to
     # what follows the club
     if after[:1] == ["s"]:  # English possessive
         rest = after[1:]
-        if _starts_stem(rest, rw, "buyer_noun"):
+        # "Liverpool's bid", "Newcastle's late signing of", "City's £100m record swoop": a buyer noun within a few
+        # modifier words, before any player named ("Stuttgart's Nick Woltemade" is whose player)
+        lead = _lead_words(ctx, c.end, rest, pspans, 4)
+        if any(_starts_stem(lead[k:], rw, "buyer_noun") for k in range(len(lead))) and not any(
+                w in rw.get("player_of", set()) for w in lead[:1]):
             to += 2.0
         else:
             frm += 1.5
@@ -97,6 +111,9 @@ def club_evidence(ctx: Any, c: Any, pspans: list[tuple[int, int]], rw: dict[str,
             if len(gap) <= 3 and not ctx.punct_between(c.end, ps) and (
                     not gap or any(g in rw.get("player_of", set()) for g in gap)):
                 frm += 1.5
+                if gap:  # "signing Crystal Palace captain Marc Guehi": the verb before is about the player
+                    to -= prefix_to
+                    prefix_to = 0.0
         if 0 <= c.start - pe <= 14:
             gap = ctx.folded[pe:c.start].split()
             seg = ctx.original[ctx.index[pe - 1] + 1 if pe else 0:ctx.index[c.start]] if c.start < len(ctx.index) else ""
