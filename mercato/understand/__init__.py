@@ -55,7 +55,7 @@ class Reader:
                 if k.startswith("roles."):
                     d[k.split(".", 1)[1] + "*"] = {fold_key(w[:-1]) for w in v if w.endswith("*") and " " not in w}
             for k in ("to", "from", "to_after", "from_after", "buyer", "seller", "player_of", "buyer_noun",
-                      "new_player", "nonplayer", "aux"):
+                      "new_player", "nonplayer", "aux", "suitors"):
                 d.setdefault(k, set())
                 d.setdefault(k + "*", set())
             d["negation"] = {fold_key(w) for w in lex.words("modality.negation")}
@@ -93,8 +93,12 @@ class Reader:
         club_hits = self.clubs.find(text, folded, index)
         ctx = cl.Context(folded, index, sent_f, cues, [])
         ctx.original = text
-        ctx.clubs = [cl.ClubRef(h.name, to_f(h.start), to_f(h.end), ctx.sent_of(to_f(h.start))) for h in club_hits]
         outlet_hits = self.outlets.find(text)
+        if outlet_hits:  # "The Athletic", "Milan News": a club name inside an outlet's name is not a club
+            spans = [(h.start, h.end) for h in outlet_hits]
+            club_hits = [h for h in club_hits if not any(s <= h.start and h.end <= e and e - s > h.end - h.start
+                                                         for s, e in spans)]
+        ctx.clubs = [cl.ClubRef(h.name, to_f(h.start), to_f(h.end), ctx.sent_of(to_f(h.start))) for h in club_hits]
         blocked = [(h.start, h.end) for h in club_hits] + [(h.start, h.end) for h in outlet_hits]
         players = find_players(text, blocked, w["stop"], w["particles"], w["player_of"], lang=lang,
                                surnames=surnames)

@@ -188,6 +188,38 @@ def _enumerations(ctx: Context, clubs: list[ClubRef], rw: dict[str, set[str]]) -
     return groups
 
 
+def _runs(ctx: Context, clubs: list[ClubRef], rw: dict[str, set[str]]) -> list[list[ClubRef]]:
+    """Clubs in one sentence joined only by commas and "and" words, each run in text order (single clubs too)."""
+    joiners = rw.get("and", set()) | {"", "e", "and", "y", "und", "et", "i", "ve", "en", "ja", "og", "si", "kai"}
+    runs: list[list[ClubRef]] = []
+    for c in sorted(clubs, key=lambda c: c.start):
+        if runs and runs[-1][-1].sent == c.sent and " ".join(ctx.folded[runs[-1][-1].end:c.start].split()) in joiners:
+            runs[-1].append(c)
+        else:
+            runs.append([c])
+    return runs
+
+
+def _suitors(ctx: Context, sents: set[int], rw: dict[str, set[str]]) -> list[ClubRef]:
+    """Clubs listed as a player's suitors: a run of clubs opened by a list word ("including Fenerbahçe and
+    Arsenal", "waaronder", "tra cui"), or a run of ``MIN_LIST`` clubs in a sentence that speaks of interest,
+    talks or offers ("offers from Crystal Palace, Leeds and West Ham")."""
+    intro = rw.get("suitors", set())
+    out: list[ClubRef] = []
+    for run in _runs(ctx, [c for c in ctx.clubs if c.sent in sents], rw):
+        if ctx.has_cue(run[0].sent, "modality.past"):
+            continue  # "Arsenal and Spurs previously held an interest"
+        names = {c.name for c in run}
+        before = ctx.words_before(run[0].start, 5).split()
+        if before and len(before[-1]) <= 3 and before[-1] not in intro:
+            before = before[:-1]  # an article: "come il Milan", "wie der FC Bayern"
+        opened = any(len(before) >= k and " ".join(before[-k:]) in intro for k in (1, 2, 3))
+        if opened or (len(names) >= MIN_LIST and any(ctx.has_cue(run[0].sent, f"stage.{k}")
+                                                       for k in ("interest", "talks", "bid"))):
+            out.extend(run)
+    return out
+
+
 def _scores(ctx: Context, sents: dict[int, float], pspans: list[tuple[int, int]],
             rw: dict[str, set[str]], near: int | None = None) -> tuple[Counter, Counter, Counter]:
     """Weighted ``to``, ``from`` evidence and mention counts of the clubs in the given sentences
@@ -309,6 +341,17 @@ def build(ctx: Context, players: list[Player], rw: dict[str, set[str]], neg: set
                     ostage = Stage.INTEREST
                 claims.append(Claim(player=p.name, from_club=from_club, to_club=other, stage=ostage,
                                     evidence=evidence_of(osents[0] if osents else sents[0]), hedged=ohedged))
+                links.append({})
+            named = {c.to_club for c in claims if c.player == p.name} | {from_club}
+            for club in _suitors(ctx, set(window), rw):
+                if club.name in named:
+                    continue
+                named.add(club.name)
+                ostage, ohedged = stage_of(ctx, [club.sent], neg)
+                if ostage not in (Stage.TALKS, Stage.BID):
+                    ostage = Stage.INTEREST
+                claims.append(Claim(player=p.name, from_club=from_club, to_club=club.name, stage=ostage,
+                                    evidence=evidence_of(club.sent), hedged=ohedged))
                 links.append({})
         if len(claims) >= MAX_CLAIMS:
             break

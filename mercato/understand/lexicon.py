@@ -28,7 +28,7 @@ SCHEMA: dict[str, tuple[str, ...]] = {
     "stage": STAGES,
     "modality": ("negation", "hedge", "past"),
     "roles": ("to", "from", "to_after", "from_after", "buyer", "seller", "player_of", "buyer_noun", "new_player",
-              "nonplayer", "aux", "of"),
+              "nonplayer", "aux", "of", "suitors"),
     "attribution": ("cue", "official"),
     "fee": ("million", "thousand", "euro", "pound", "dollar", "salary", "clause", "asking", "loan_fee", "option",
             "addons", "upto", "total", "free", "years"),
