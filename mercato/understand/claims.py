@@ -88,7 +88,7 @@ def _adjacent(ctx: Context, a: Cue, b: Cue) -> bool:
 def _sentence_stage(ctx: Context, s: int, neg: set[str]) -> tuple[Counter, bool, bool]:
     found: Counter = Counter()
     negated_strong = False
-    hedged = False
+    hedged = future = False
     cues = ctx.cues_by_sent.get(s, [])
     if any(c.kind == "modality.past" for c in cues):
         return found, False, False  # background ("last year", "in 2022"): not what the article reports now
@@ -96,6 +96,8 @@ def _sentence_stage(ctx: Context, s: int, neg: set[str]) -> tuple[Counter, bool,
     for c in cues:
         if c.kind == "modality.hedge":
             hedged = True
+        elif c.kind == "modality.future":
+            future = True
         if not c.kind.startswith("stage."):
             continue
         st = c.kind[6:]
@@ -107,6 +109,9 @@ def _sentence_stage(ctx: Context, s: int, neg: set[str]) -> tuple[Counter, bool,
                 negated_strong = True
             continue
         found[st] += 1
+    if future and found["medical"] and not hedged:
+        found["agreement"] += found.pop("medical")  # "will undergo a medical": agreed, formalities not begun
+        found.pop("done", None)
     return found, negated_strong, hedged
 
 
@@ -140,8 +145,8 @@ def stage_of(ctx: Context, sents: list[int], neg: set[str], window: int | None =
         return Stage.TALKS, True
     if best is None:
         return None, False
-    if best == "done" and hedged:
-        best = "agreement"
+    if best in ("done", "medical") and hedged:
+        best = "agreement"  # "could complete", "may undergo a medical": agreed, not yet under way
     return Stage(best), hedged
 
 

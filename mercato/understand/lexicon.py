@@ -26,7 +26,7 @@ STAGES = ("interest", "talks", "bid", "agreement", "medical", "done", "loan", "c
 #: every list a cues.toml may hold, by section; a test validates each language's file against it
 SCHEMA: dict[str, tuple[str, ...]] = {
     "stage": STAGES,
-    "modality": ("negation", "hedge", "past"),
+    "modality": ("negation", "hedge", "past", "future"),
     "roles": ("to", "from", "to_after", "from_after", "buyer", "seller", "player_of", "buyer_noun", "new_player",
               "nonplayer", "aux", "of", "suitors"),
     "attribution": ("cue", "official"),
