@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 #: weight of the other articles' net evidence against the article's own
-PULL = 0.5
+PULL = 1.0
 CLIP = 3.0
 
 
