@@ -205,16 +205,18 @@ def _runs(ctx: Context, clubs: list[ClubRef], rw: dict[str, set[str]]) -> list[l
     return runs
 
 
-def _suitors(ctx: Context, sents: set[int], rw: dict[str, set[str]]) -> list[ClubRef]:
+def _suitors(ctx: Context, sents: set[int], rw: dict[str, set[str]], buyer: str | None) -> list[ClubRef]:
     """Clubs listed as a player's suitors: a run of clubs opened by a list word ("including Fenerbahçe and
     Arsenal", "waaronder", "tra cui"), or a run of ``MIN_LIST`` clubs in a sentence that speaks of interest,
-    talks or offers ("offers from Crystal Palace, Leeds and West Ham")."""
+    talks or offers ("offers from Crystal Palace, Leeds and West Ham"); never a run naming the ``buyer``."""
     intro = rw.get("suitors", set())
     out: list[ClubRef] = []
     for run in _runs(ctx, [c for c in ctx.clubs if c.sent in sents], rw):
         if ctx.has_cue(run[0].sent, "modality.past"):
             continue  # "Arsenal and Spurs previously held an interest"
         names = {c.name for c in run}
+        if buyer in names:
+            continue  # "talks between Crystal Palace, Liverpool and Milan": the parties, not rival suitors
         before = ctx.words_before(run[0].start, 5).split()
         if before and len(before[-1]) <= 3 and before[-1] not in intro:
             before = before[:-1]  # an article: "come il Milan", "wie der FC Bayern"
@@ -297,6 +299,7 @@ def build(ctx: Context, players: list[Player], rw: dict[str, set[str]], neg: set
     cands.sort(key=lambda x: (x[0], x[1]), reverse=True)
     claims: list[Claim] = []
     claimed_players: set[str] = set()
+    named_sents = {ctx.sent_of(ctx.to_folded(s)) for p in players for s, _e in p.mentions}
     for rank, (_w, _f, p, sents) in enumerate(cands):
         primary = rank == 0
         pspans = [(ctx.to_folded(s), ctx.to_folded(e)) for s, e in p.mentions]
@@ -348,7 +351,11 @@ def build(ctx: Context, players: list[Player], rw: dict[str, set[str]], neg: set
                                     evidence=evidence_of(osents[0] if osents else sents[0]), hedged=ohedged))
                 links.append({})
             named = {c.to_club for c in claims if c.player == p.name} | {from_club}
-            for club in _suitors(ctx, set(window), rw):
+            # and sentences naming no player at all that speak of interest ("He had also attracted interest
+            # from several clubs, including Bayern Munich") are about the main player too
+            unnamed = {i for i in range(n_sent) if i not in named_sents and any(
+                ctx.has_cue(i, f"stage.{k}") for k in ("interest", "talks", "bid"))}
+            for club in _suitors(ctx, set(window) | unnamed, rw, to_club):
                 if club.name in named:
                     continue
                 named.add(club.name)
