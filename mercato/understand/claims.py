@@ -161,7 +161,7 @@ def _is_nonplayer(ctx: Context, p: Player, rw: dict[str, set[str]]) -> bool:
         b = before.split()
         if any(" ".join(b[-k:]) in roles for k in (1, 2, 3) if len(b) >= k):
             hits += 1
-    return hits > 0 and hits * 2 >= len(p.mentions)
+    return hits > 0
 
 
 def _near(ctx: Context, c: ClubRef, pspans: list[tuple[int, int]], words: int) -> bool:
