@@ -255,6 +255,23 @@ def _scores(ctx: Context, sents: dict[int, float], pspans: list[tuple[int, int]]
     return to, frm, seen
 
 
+def _left_elsewhere(ctx: Context, pspans: list[tuple[int, int]], rw: dict[str, set[str]], to_club: str) -> str | None:
+    """The one club the article, anywhere outside background sentences, shows only being left ("no negociará
+    con el Athletic Club"): the main player's origin when the sentences about them name none."""
+    score: Counter = Counter()
+    bought: set[str] = set()
+    for c in ctx.clubs:
+        if c.name == to_club or ctx.has_cue(c.sent, "modality.past"):
+            continue
+        t, f = club_evidence(ctx, c, pspans, rw)
+        if t > 0:
+            bought.add(c.name)
+        elif f >= 2.0:
+            score[c.name] += f
+    cands = [n for n in score if n not in bought]
+    return cands[0] if len(cands) == 1 else None
+
+
 def _pick(to: Counter, frm: Counter, seen: Counter, *, fallback_from: bool) -> tuple[str | None, str | None]:
     names = set(seen)
     if not names:
@@ -318,6 +335,8 @@ def build(ctx: Context, players: list[Player], rw: dict[str, set[str]], neg: set
             to_club, from_club = _pick(to, frm, seen, fallback_from=True)
             if to_club is None:
                 continue
+            if from_club is None:
+                from_club = _left_elsewhere(ctx, pspans, rw, to_club)
         else:
             to_club, from_club = _pick(to, frm, seen, fallback_from=False)
             if to_club is None or to[to_club] < 1.5 or to[to_club] <= frm[to_club]:
