@@ -1,0 +1,86 @@
+"""Claims on small texts written for the tests (never corpus texts): suitors, possessive buyers, origins,
+medicals still to come, clubs inside outlet names."""
+
+from __future__ import annotations
+
+import pytest
+
+from mercato.models import Article, Stage
+from mercato.understand import Reader
+
+
+def art(text: str) -> Article:
+    return Article(key="h:test", url=None, canonical_url=None, outlet=None, title=None, author=None, published=None,
+                   date_partial=None, text=text, content_hash="x", origin="test")
+
+
+@pytest.fixture(scope="module")
+def reader() -> Reader:
+    return Reader()
+
+
+def targets(u) -> dict[str, Stage]:
+    return {c.to_club: c.stage for c in u.claims if c.player == "Lukas Brenner"}
+
+
+def test_clubs_opened_by_a_list_word_are_suitors(reader: Reader) -> None:
+    u = reader.read(art("Everton are in talks to sign Lukas Brenner from Hoffenheim. Lukas Brenner has attracted "
+                        "interest from several clubs, including Fulham and Brentford."))
+    t = targets(u)
+    assert t.get("Everton") is Stage.TALKS
+    assert t.get("Fulham") is Stage.INTEREST and t.get("Brentford") is Stage.INTEREST
+
+
+def test_a_list_of_three_clubs_with_an_offer_cue_are_suitors_but_not_a_list_naming_the_buyer(reader: Reader) -> None:
+    u = reader.read(art("Everton want Lukas Brenner from Hoffenheim. Lukas Brenner has offers from Fulham, "
+                        "Brentford and Burnley."))
+    assert {"Fulham", "Brentford", "Burnley"} <= set(targets(u))
+    u = reader.read(art("Everton want Lukas Brenner from Hoffenheim. Talks between Hoffenheim, Fulham and "
+                        "Everton are under way for Lukas Brenner."))
+    assert "Fulham" not in targets(u)
+
+
+def test_suitors_in_background_sentences_are_not_claims(reader: Reader) -> None:
+    u = reader.read(art("Everton have signed Lukas Brenner from Hoffenheim. Fulham, Brentford and Burnley "
+                        "previously held an interest in Lukas Brenner."))
+    assert not {"Fulham", "Brentford", "Burnley"} & set(targets(u))
+
+
+def test_a_possessive_club_before_a_buyer_noun_is_the_buyer(reader: Reader) -> None:
+    u = reader.read(art("Hoffenheim have rejected Everton's latest bid for Lukas Brenner."))
+    c = u.claims[0]
+    assert (c.to_club, c.from_club, c.stage) == ("Everton", "TSG Hoffenheim", Stage.BID)
+
+
+def test_club_then_player_noun_names_the_seller_even_after_a_signing_verb(reader: Reader) -> None:
+    u = reader.read(art("Everton missed out on signing Hoffenheim captain Lukas Brenner after the deal collapsed."))
+    c = u.claims[0]
+    assert c.to_club == "Everton" and c.from_club == "TSG Hoffenheim"
+    assert c.stage is Stage.COLLAPSED
+
+
+def test_the_origin_can_come_from_a_sentence_without_the_player(reader: Reader) -> None:
+    u = reader.read(art("Lukas Brenner will be a Fulham player. The fee is agreed. The forward is 24. "
+                        "He scored twelve goals. He is fast. Fulham will not negotiate with Hoffenheim any "
+                        "further, paying the clause instead."))
+    c = u.claims[0]
+    assert c.to_club == "Fulham" and c.from_club == "TSG Hoffenheim"
+
+
+def test_a_medical_still_to_come_is_an_agreement(reader: Reader) -> None:
+    u = reader.read(art("Lukas Brenner will undergo a medical at Fulham tomorrow after the clubs' agreement."))
+    assert targets(u).get("Fulham") is Stage.AGREEMENT
+    u = reader.read(art("Lukas Brenner is undergoing a medical at Fulham today."))
+    assert targets(u).get("Fulham") is Stage.MEDICAL
+
+
+def test_a_club_inside_an_outlet_name_is_not_a_club(reader: Reader) -> None:
+    u = reader.read(art("Fulham are interested in Lukas Brenner, according to The Athletic."))
+    assert "Athletic Club" not in {m.name for m in u.mentions if m.kind == "club"}
+    assert any(s.name == "The Athletic" for s in u.citations)
+
+
+def test_a_name_with_a_role_word_before_any_mention_is_not_a_player(reader: Reader) -> None:
+    u = reader.read(art("Lukas Brenner wants Fulham, said Karl Vogt. Karl Vogt is excited. "
+                        "Fulham coach Karl Vogt confirmed the interest."))
+    assert "Karl Vogt" not in {c.player for c in u.claims}
