@@ -35,7 +35,7 @@ def _is_cap(tok: str) -> bool:
 
 @functools.cache
 def _not_players() -> frozenset[str]:
-    """Folded names of stadiums, competitions and places (``data/not_players.tsv``)."""
+    """Folded names of stadiums, competitions, places and non-playing people (``data/not_players.tsv``)."""
     path = Path(str(resources.files("mercato") / "data" / "not_players.tsv"))
     out = set()
     for line in path.read_text(encoding="utf-8").splitlines():

@@ -84,3 +84,9 @@ def test_a_name_with_a_role_word_before_any_mention_is_not_a_player(reader: Read
     u = reader.read(art("Lukas Brenner wants Fulham, said Karl Vogt. Karl Vogt is excited. "
                         "Fulham coach Karl Vogt confirmed the interest."))
     assert "Karl Vogt" not in {c.player for c in u.claims}
+
+
+def test_known_coaches_and_directors_are_not_players(reader: Reader) -> None:
+    u = reader.read(art("Lukas Brenner is close to Fulham after falling out with Pep Guardiola, and Max Eberl "
+                        "confirmed talks with Fulham."))
+    assert {c.player for c in u.claims} == {"Lukas Brenner"}
