@@ -100,12 +100,22 @@ def trim_name(words: list[str], known: Callable[[str], bool], particles: set[str
     return words
 
 
+def _greek_nominative(latin: str) -> str:
+    """A Greek given name in the genitive or accusative drops its final -s ("Παναγιώτη Ρέτσου"): given back
+    when the name with it is a known given name ("Panagioti" → "Panagiotis")."""
+    parts = latin.split()
+    given = first_names()
+    if fold_key(parts[0]) not in given and fold_key(parts[0] + "s") in given:
+        parts[0] += "s"
+    return " ".join(parts)
+
+
 def find_players(text: str, blocked: list[tuple[int, int]], stop: set[str], particles: set[str],
                  roles: set[str] | None = None, lang: str | None = None,
                  surnames: dict[str, str] | None = None) -> list[Player]:
     """Name spans of ``text`` outside ``blocked`` spans (clubs, outlets); full names first, surnames joined.
     ``surnames`` (folded surname → registry name) lets a surname alone stand for a known player."""
-    from mercato.understand.transliterate import to_latin
+    from mercato.understand.transliterate import script_of, to_latin
 
     known = _dictionary(lang)
 
@@ -155,6 +165,8 @@ def find_players(text: str, blocked: list[tuple[int, int]], stop: set[str], part
                 pass
             words = trimmed
         latin = " ".join(to_latin(w) for w in words)
+        if len(words) > 1 and script_of(words[0]) == "greek":
+            latin = _greek_nominative(latin)
         if _is_blocked_name(fold_key(latin)):
             continue
         if len(words) == 1:

@@ -67,3 +67,13 @@ def test_bad_rules_file_names_the_file(tmp_path: Path) -> None:
     bad.write_text("not toml [", encoding="utf-8")
     with pytest.raises(UnderstandError, match="greek.toml"):
         load_table(bad)
+
+
+def test_greek_names_in_the_genitive_are_read_in_the_nominative() -> None:
+    from mercato.understand.players import find_players
+
+    assert to_latin("Ρέτσου") == "Retsos"  # -ου at the end of a name: genitive of -ος
+    assert to_latin("Ουρουγουάη").startswith("Ourou")  # inside a word, ου stays ou
+    text = "Η μεταγραφή του Παναγιώτη Ρέτσου στη Λεβερκούζεν."
+    names = {p.name for p in find_players(text, [], set(), set(), lang="el")}
+    assert "Panagiotis Retsos" in names  # the given name gets back its -s when that is a known given name
