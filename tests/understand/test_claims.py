@@ -90,3 +90,9 @@ def test_known_coaches_and_directors_are_not_players(reader: Reader) -> None:
     u = reader.read(art("Lukas Brenner is close to Fulham after falling out with Pep Guardiola, and Max Eberl "
                         "confirmed talks with Fulham."))
     assert {c.player for c in u.claims} == {"Lukas Brenner"}
+
+
+def test_a_player_named_only_in_background_gets_no_claim(reader: Reader) -> None:
+    u = reader.read(art("Fulham have paid a record fee. The previous record holder was Karl Brenner, who moved "
+                        "from Hoffenheim to Everton in 2021."))
+    assert "Karl Brenner" not in {c.player for c in u.claims}
