@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -101,15 +100,13 @@ def test_outlets_resolve_tier_and_domain() -> None:
     assert [h.name for h in outlets.find(text)] == ["Sky Sport", "L'Équipe", "Gianluca Di Marzio", "BBC Sport"]
 
 
-def test_load_is_fast_and_cached() -> None:
+def test_load_is_cached() -> None:
+    """Loaded once per process (load time is measured by ``bench/understand.py``, never by a test)."""
     load_clubs.cache_clear()
     load_outlets.cache_clear()
-    start = time.perf_counter()
     clubs, outlets = load_clubs(), load_outlets()
-    elapsed = time.perf_counter() - start
-    print(f"gazetteer load: {elapsed * 1000:.0f} ms ({len(clubs)} clubs, {len(outlets)} outlets)")
-    assert elapsed < 2.0
-    assert load_clubs() is clubs
+    assert len(clubs) > 300 and len(outlets) > 50
+    assert load_clubs() is clubs and load_outlets() is outlets
 
 
 def _corpus() -> list[tuple[dict, dict]]:
@@ -126,14 +123,10 @@ def _corpus() -> list[tuple[dict, dict]]:
 def test_recall_of_labelled_clubs_on_the_dev_corpus() -> None:
     clubs, outlets = load_clubs(), load_outlets()
     total = hit = 0
-    seconds = kilobytes = 0.0
     src_total = src_hit = 0
     for article, label in _corpus():
-        start = time.perf_counter()
         found_clubs = {name for h in clubs.find(article["text"]) for name in h.candidates}
         found_sources = {h.name for h in outlets.find(article["text"])}
-        seconds += time.perf_counter() - start
-        kilobytes += len(article["text"].encode()) / 1024
         for claim in label["claims"]:
             for key in ("from_club", "to_club"):
                 if claim.get(key):
@@ -145,9 +138,6 @@ def test_recall_of_labelled_clubs_on_the_dev_corpus() -> None:
                 src_total += 1
                 src_hit += resolved[0] in found_sources
     recall = hit / total
-    ms_per_kb = seconds * 1000 / kilobytes
-    print(f"club recall {recall:.3f} ({hit}/{total}); cited-source recall {src_hit}/{src_total}; "
-          f"find {ms_per_kb:.3f} ms/kB")
+    print(f"club recall {recall:.3f} ({hit}/{total}); cited-source recall {src_hit}/{src_total}")
     assert recall >= 0.95
     assert src_hit / src_total >= 0.85
-    assert ms_per_kb < 5.0  # target < 1 ms/kB on an idle core; loose here because CI machines are shared
