@@ -56,6 +56,39 @@ class Cue:
 
 
 @dataclass
+class _Node:
+    """A node of the cue trie: the cue spelled by the path to it is an exact cue, a stem, or neither."""
+
+    children: dict[str, _Node] = field(default_factory=dict)
+    exact: bool = False
+    stem: bool = False
+
+
+def _trie(exact: dict[str, list[str]], stems: dict[str, list[str]]) -> _Node:
+    root = _Node()
+    for keys, attr in ((exact, "exact"), (stems, "stem")):
+        for key in keys:
+            node = root
+            for ch in key:
+                node = node.children.setdefault(ch, _Node())
+            setattr(node, attr, True)
+    return root
+
+
+def _trie_pattern(node: _Node) -> str:
+    """The regex of a trie: at each node the longer cues first, then the cue ending here (exact: at a word end;
+    stem: with the rest of the word). The regex engine backtracks from the deepest node along the text, so the
+    match is the longest cue that fits: the same as one alternative per cue, longest first, but each position
+    of the text costs one branch per letter instead of one per cue."""
+    alts = [re.escape(ch) + _trie_pattern(child) for ch, child in sorted(node.children.items())]
+    if node.exact:
+        alts.append(r"(?![a-z0-9])")
+    if node.stem:
+        alts.append(r"[a-z0-9]*")
+    return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+
+@dataclass
 class Lexicon:
     """The compiled cues of one language (merged with English)."""
 
@@ -84,15 +117,8 @@ class Lexicon:
                     if not key:
                         continue
                     (stems if stem else exact).setdefault(key, []).append(kind)
-            parts = []
-            for key in sorted(set(exact) | set(stems), key=len, reverse=True):
-                esc = re.escape(key)
-                if key in exact:
-                    parts.append(esc + r"(?![a-z0-9])")
-                if key in stems:
-                    parts.append(esc + r"[a-z0-9]*")
-            if parts:
-                regex = re.compile(r"(?<![a-z0-9])(?:" + "|".join(parts) + ")")
+            if exact or stems:
+                regex = re.compile(r"(?<![a-z0-9])" + _trie_pattern(_trie(exact, stems)))
                 self._layers.append((regex, exact, sorted(stems.items(), key=lambda kv: len(kv[0]), reverse=True)))
         return self
 
