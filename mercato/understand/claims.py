@@ -69,12 +69,16 @@ class Context:
         return bisect.bisect_left(self.index, opos)
 
     def words_before(self, fpos: int, n: int) -> str:
+        """The last ``n`` words of the sentence before ``fpos`` (split from the right: only those ``n``)."""
         s = self.sent_spans[self.sent_of(fpos)][0]
-        return " ".join(self.folded[s:fpos].split()[-n:])
+        words = self.folded[s:fpos].rsplit(None, n) if n > 0 else self.folded[s:fpos].split()
+        return " ".join(words[-n:])
 
     def words_after(self, fpos: int, n: int) -> str:
+        """The first ``n`` words of the sentence from ``fpos``."""
         e = self.sent_spans[self.sent_of(fpos)][1] if self.sent_spans else len(self.folded)
-        return " ".join(self.folded[fpos:e].split()[:n])
+        words = self.folded[fpos:e].split(None, n) if n > 0 else self.folded[fpos:e].split()
+        return " ".join(words[:n])
 
     def has_cue(self, sent: int, prefix: str) -> bool:
         return any(c.kind.startswith(prefix) for c in self.cues_by_sent.get(sent, []))

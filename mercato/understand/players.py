@@ -28,6 +28,13 @@ class Player:
         return self.mentions[0][0] if self.mentions else 0
 
 
+def _strip_token(tok: str) -> str:
+    """A token without a Turkish case ending (after an apostrophe) and trailing punctuation."""
+    if "'" in tok or "’" in tok:
+        tok = _APOS_SUFFIX.sub("", tok)
+    return tok.rstrip(".'’-")
+
+
 def _is_cap(tok: str) -> bool:
     ch = tok[0]
     return ch.isupper() or (ch.isalpha() and not ch.islower() and not ch.isupper())
@@ -44,9 +51,19 @@ def _not_players() -> frozenset[str]:
     return frozenset(out)
 
 
+@functools.cache
+def _not_players_words() -> int:
+    """The most words of a name in ``data/not_players.tsv``."""
+    return max((len(b.split(" ")) for b in _not_players()), default=0)
+
+
 def _is_blocked_name(key: str) -> bool:
-    padded = f" {key} "
-    return any(f" {b} " in padded for b in _not_players())
+    """``key`` (folded: single spaces, stripped) holds a not-player name as whole words."""
+    blocked = _not_players()
+    words = key.split(" ")
+    most = _not_players_words()
+    return any(" ".join(words[i:j]) in blocked for i in range(len(words))
+               for j in range(i + 1, min(len(words), i + most) + 1))
 
 
 @functools.cache
@@ -112,7 +129,7 @@ def find_players(text: str, blocked: list[tuple[int, int]], stop: set[str], part
     blocked_at = set()
     for s, e in blocked:
         blocked_at.update(range(s, e))
-    toks = [(m.start(), m.end(), _APOS_SUFFIX.sub("", m.group(0)).rstrip(".'’-")) for m in _TOKEN.finditer(text)]
+    toks = [(m.start(), m.end(), _strip_token(m.group(0))) for m in _TOKEN.finditer(text)]
     spans: list[tuple[int, int, list[str]]] = []
     cur: list[tuple[int, int, str]] = []
 
