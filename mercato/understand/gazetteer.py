@@ -126,6 +126,7 @@ def fold_key(surface: str) -> str:
     return fold(surface)[0].strip()
 
 
+@functools.lru_cache(maxsize=4096)
 def _script_of_char(ch: str) -> str:
     if not ch.isalpha():
         return "other"

@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -64,7 +65,14 @@ class _Node:
     stem: bool = False
 
 
-def _trie(exact: dict[str, list[str]], stems: dict[str, list[str]]) -> _Node:
+def alternation(exact: Iterable[str], stems: Iterable[str] = ()) -> str:
+    """A regex matching the longest of the folded ``exact`` keys that ends on a word end, or of the ``stems``
+    with the rest of its word: ``key1(?![a-z0-9])|stem1[a-z0-9]*|…`` with the longest keys first, written as a
+    trie (fast on large lists)."""
+    return _trie_pattern(_trie(exact, stems))
+
+
+def _trie(exact: Iterable[str], stems: Iterable[str]) -> _Node:
     root = _Node()
     for keys, attr in ((exact, "exact"), (stems, "stem")):
         for key in keys:
@@ -118,7 +126,7 @@ class Lexicon:
                         continue
                     (stems if stem else exact).setdefault(key, []).append(kind)
             if exact or stems:
-                regex = re.compile(r"(?<![a-z0-9])" + _trie_pattern(_trie(exact, stems)))
+                regex = re.compile(r"(?<![a-z0-9])" + alternation(exact, stems))
                 self._layers.append((regex, exact, sorted(stems.items(), key=lambda kv: len(kv[0]), reverse=True)))
         return self
 

@@ -149,7 +149,7 @@ def find_players(text: str, blocked: list[tuple[int, int]], stop: set[str], part
             flush()
         if ok or cur and t.lower() in particles and gap.strip() == "":
             cur.append((s, e, t))
-        else:
+        elif cur:
             flush()
         prev_end = e
     flush()
