@@ -77,20 +77,28 @@ def _lookup():
     return DictionaryLookupStrategy(StreamDictionaryFactory(cache_max_size=128))
 
 
+@functools.cache
+def _has_dictionary(lang: str) -> bool:
+    try:
+        _lookup().get_lemma("test", lang)
+    except Exception:  # noqa: BLE001 - a language simplemma lacks: no dictionary filter
+        return False
+    return True
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _is_common(word: str, lang: str) -> bool:
+    """simplemma knows the word as written and in lower case (a front-coded lookup costs ~20 µs; names and
+    capitalised words recur across articles, so answers are kept)."""
+    lookup = _lookup()
+    return lookup.get_lemma(word, lang) is not None and lookup.get_lemma(word.lower(), lang) is not None
+
+
 def _dictionary(lang: str | None) -> Callable[[str], bool]:
     """Is a word a common word of ``lang``? (simplemma's dictionaries; False when the language is unknown)"""
-    if not lang:
+    if not lang or not _has_dictionary(lang):
         return lambda w: False
-    try:
-        lookup = _lookup()
-        lookup.get_lemma("test", lang)
-    except Exception:  # noqa: BLE001 - a language simplemma lacks: no dictionary filter
-        return lambda w: False
-
-    def known(word: str) -> bool:
-        return lookup.get_lemma(word, lang) is not None and lookup.get_lemma(word.lower(), lang) is not None
-
-    return known
+    return functools.partial(_is_common, lang=lang)
 
 
 @functools.cache
@@ -108,9 +116,9 @@ def trim_name(words: list[str], known: Callable[[str], bool], particles: set[str
     word is a common word and the first is no given name ("Bisheriger Rekordhalter", "Mundial de Clubes")."""
     words = [w[2:] if len(w) > 3 and w[1] in "'’" and w[0] in "LlDd" else w for w in words]  # "L'Inter"
     given = first_names()
-    while len(words) > 2 and known(words[0]) and fold_key(words[0]) not in given:
+    while len(words) > 2 and fold_key(words[0]) not in given and known(words[0]):
         words = words[1:]
-    if given and fold_key(words[0]) not in given and all(known(w) or w.lower() in particles for w in words):
+    if given and fold_key(words[0]) not in given and all(w.lower() in particles or known(w) for w in words):
         return []
     while words and words[0].lower() in particles:
         words = words[1:]
