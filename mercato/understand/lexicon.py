@@ -126,7 +126,10 @@ class Lexicon:
                         continue
                     (stems if stem else exact).setdefault(key, []).append(kind)
             if exact or stems:
-                regex = re.compile(r"(?<![a-z0-9])" + alternation(exact, stems))
+                # the character before the cue is matched, not looked behind at (``find`` puts a space in front of
+                # the text): the regex engine then skips ahead to the next non-alphanumeric in C. Every cue ends on
+                # an alphanumeric, so no match needs the character a previous match consumed.
+                regex = re.compile(r"[^a-z0-9](" + alternation(exact, stems) + ")")
                 self._layers.append((regex, exact, sorted(stems.items(), key=lambda kv: len(kv[0]), reverse=True)))
         return self
 
@@ -143,10 +146,13 @@ class Lexicon:
         """Every cue in a folded text (longest first at each position within a layer; one match may carry
         several kinds), in text order."""
         out = []
+        padded = " " + folded
         for regex, exact, stems in self._layers:
-            for m in regex.finditer(folded):
-                for kind in self._kinds(m.group(0), exact, stems):
-                    out.append(Cue(m.start(), m.end(), kind, m.group(0)))
+            for m in regex.finditer(padded):
+                matched = m.group(1)
+                start, end = m.start(1) - 1, m.end(1) - 1
+                for kind in self._kinds(matched, exact, stems):
+                    out.append(Cue(start, end, kind, matched))
         out.sort(key=lambda c: (c.start, -c.end))
         return out
 
