@@ -199,10 +199,17 @@ def _scores(ctx: Context, sents: dict[int, float], pspans: list[tuple[int, int]]
     to: Counter = Counter()
     frm: Counter = Counter()
     seen: Counter = Counter()
-    ev = {id(c): club_evidence(ctx, c, pspans, rw) for c in ctx.clubs if sents.get(c.sent)}
-    for group in _enumerations(ctx, [c for c in ctx.clubs if id(c) in ev], rw):
+    # role evidence is computed only for the clubs that need it: those scored below and those in a list
+    ev: dict[int, tuple[float, float]] = {}
+
+    def evidence(c: ClubRef) -> tuple[float, float]:
+        if id(c) not in ev:
+            ev[id(c)] = club_evidence(ctx, c, pspans, rw)
+        return ev[id(c)]
+
+    for group in _enumerations(ctx, [c for c in ctx.clubs if sents.get(c.sent)], rw):
         # "Crystal Palace, Leeds and West Ham", "Liverpool, Real Madrid": a list shares the role of its head
-        best_to = max(ev[id(c)][0] for c in group)
+        best_to = max(evidence(c)[0] for c in group)
         for c in group:
             t, f = ev[id(c)]
             ev[id(c)] = (max(t, best_to), f)
@@ -210,7 +217,7 @@ def _scores(ctx: Context, sents: dict[int, float], pspans: list[tuple[int, int]]
         w = sents.get(c.sent)
         if not w or (near is not None and not _near(ctx, c, pspans, near)):
             continue
-        t, f = ev[id(c)]
+        t, f = evidence(c)
         if near is None and not _near(ctx, c, pspans, 10):
             w *= 0.6
         w /= 1.0 + 0.12 * c.sent  # the headline and the lead say what the article is about
