@@ -23,7 +23,10 @@ from mercato.models import Fee
 from mercato.understand.gazetteer import fold_key
 from mercato.understand.lexicon import Lexicon, alternation
 
-_NUM = re.compile(r"(?:(?<![a-z0-9])|(?<=eur)|(?<=gbp)|(?<=usd))(\d{1,3}(?:p\d{3}){2,}|\d{1,4}(?:p\d{1,3})?)"
+# a number starts after a non-alphanumeric or right after a currency code ("eur20"); the pattern begins with its
+# first digit (the test looks behind that digit) so the regex engine skips ahead to digits in C
+_NUM = re.compile(r"(\d(?:(?<![a-z0-9]\d)|(?<=eur\d)|(?<=gbp\d)|(?<=usd\d))"
+                  r"(?:\d{0,2}(?:p\d{3}){2,}|\d{0,3}(?:p\d{1,3})?))"
                   r"(?:\s?(m|mn|mln|bn|k))?(?:\s?(eur|gbp|usd)(?=[^a-z]|$))?(?![a-z0-9])")
 _SYMBOL = {"€": "EUR", "£": "GBP", "$": "USD"}
 _GLUE = {"di", "de", "d", "of", "van", "von", "ton", "des", "du", "do", "da"}  # "milioni di euro", "millions d'euros"
@@ -69,8 +72,9 @@ def _word_regex(lang: str) -> re.Pattern[str] | None:
     words = _lang_number_words(lang)
     if not words:
         return None
-    # the longest word that ends on a word end, as "|".join(longest first) would find
-    return re.compile(r"(?<![a-z0-9])(" + alternation(words) + r")")
+    # the longest word that ends on a word end, as "|".join(longest first) would find; the character before it
+    # is matched (``_numbers`` puts a space in front of the text) so the engine skips ahead to word starts
+    return re.compile(r"[^a-z0-9](" + alternation(words) + r")")
 
 
 def _has(window: str, words: set[str]) -> bool:
@@ -115,7 +119,7 @@ def _numbers(folded: str, lang: str) -> list[tuple[int, int, float, str | None, 
     rx = _word_regex(lang)
     if rx is not None:
         words = _lang_number_words(lang)
-        out += [(m.start(), m.end(), words[m.group(1)], "w", None) for m in rx.finditer(folded)]
+        out += [(m.start(1) - 1, m.end(1) - 1, words[m.group(1)], "w", None) for m in rx.finditer(" " + folded)]
     return sorted(out)
 
 
