@@ -252,6 +252,8 @@ class _Matcher:
         assert self._automaton is not None
         for fend, (key, entries) in self._automaton.iter(folded):
             fstart = fend - len(key) + 1
+            if fstart and folded[fstart - 1] != " " and _script_of_char(text[index[fstart]]) != "arabic":
+                continue  # inside a word: ``_check`` would refuse it (only Arabic glues proclitics to a name)
             span = self._check(text, folded, index, fstart, fend + 1, entries)
             if span is not None:
                 start, end, kept = span
