@@ -85,17 +85,8 @@ def _fold_char(ch: str) -> str:
     return "".join(c if c.isalnum() else " " for c in out)
 
 
-class _FoldTable(dict[str, str]):
-    """Character → its fold (:func:`_fold_char`), filled on first sight; a plain dict lookup per character."""
-
-    def __missing__(self, ch: str) -> str:
-        out = self[ch] = _fold_char(ch)
-        return out
-
-
-_FOLDED = _FoldTable()
-#: ``fold(text)``: the folded text and, per folded character, its index in the original
-Folding = tuple[str, list[int]]
+_FOLDED: dict[str, str] = {}  # character → _fold_char(character), filled on first sight
+Folding = tuple[str, list[int]]  # what fold() returns
 _SPACE_RUN = re.compile(" {2,}")
 
 
@@ -105,16 +96,17 @@ def fold(text: str) -> tuple[str, list[int]]:
     Returns the folded string and, for each folded character, the index of the original character it came
     from.  Leading/trailing spaces are kept so offsets stay simple; runs of spaces are collapsed.
     """
+    for ch in set(text) - _FOLDED.keys():
+        _FOLDED[ch] = _fold_char(ch)
     parts = list(map(_FOLDED.__getitem__, text))
     raw = "".join(parts)
     one_to_one = len(raw) == len(text) and "" not in parts  # one folded character per character (most texts)
     index: range | list[int] = range(len(text)) if one_to_one else [i for i, p in enumerate(parts) for _ in p]
     if "  " not in raw:
         return raw, list(index)
-    # keep the first space of every run (a run may span characters that fold to nothing)
     out: list[int] = []
     pos = 0
-    for m in _SPACE_RUN.finditer(raw):
+    for m in _SPACE_RUN.finditer(raw):  # keep the first space of a run (it may span characters folding to nothing)
         out.extend(index[pos:m.start() + 1])
         pos = m.end()
     out.extend(index[pos:])
@@ -243,8 +235,7 @@ class _Matcher:
         return self._entries.keys()
 
     def find(self, text: str, folding: Folding | None = None) -> Iterator[tuple[int, int, tuple[_Entry, ...]]]:
-        """Yield (start, end, entries) in the original text: longest-leftmost, non-overlapping.
-        ``folding`` is ``fold(text)`` when the caller already has it."""
+        """Yield (start, end, entries) in the original text: longest-leftmost, non-overlapping (``folding``: fold(text))."""
         if not self._entries or not text:
             return
         folded, index = folding if folding is not None else fold(text)
@@ -361,8 +352,7 @@ class ClubGazetteer:
         return len(self.clubs)
 
     def find(self, text: str, folding: Folding | None = None) -> list[Hit]:
-        """All alias hits on word boundaries, longest-leftmost, non-overlapping, in text order (``folding``:
-        ``fold(text)`` when already known)."""
+        """All alias hits on word boundaries, longest-leftmost, non-overlapping, in text order (``folding``: fold(text))."""
         hits = []
         for start, end, entries in self._matcher.find(text, folding):
             first = entries[0]
@@ -450,8 +440,7 @@ class OutletGazetteer:
         return len(self.outlets)
 
     def find(self, text: str, folding: Folding | None = None) -> list[Hit]:
-        """All outlet/journalist/agency mentions, longest-leftmost, non-overlapping, in text order (``folding``:
-        ``fold(text)`` when already known)."""
+        """All outlet/journalist/agency mentions, longest-leftmost, non-overlapping, in text order (fold(text) if given)."""
         return [
             Hit(start, end, text[start:end], entries[0].name, entries[0].kind, entries[0].lang,
                 tuple(e.name for e in entries))
