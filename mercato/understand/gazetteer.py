@@ -85,7 +85,13 @@ def _fold_char(ch: str) -> str:
     return "".join(c if c.isalnum() else " " for c in out)
 
 
-_FOLDED: dict[str, str] = {}  # character → _fold_char(character), filled on first sight
+class _FoldTable(dict[str, str]):
+    def __missing__(self, ch: str) -> str:  # a character seen for the first time: its fold, kept
+        self[ch] = out = _fold_char(ch)
+        return out
+
+
+_FOLDED = _FoldTable()  # a dict lookup per character (twice as fast as the lru_cache of _fold_char)
 Folding = tuple[str, list[int]]  # what fold() returns
 _SPACE_RUN = re.compile(" {2,}")
 
@@ -96,8 +102,6 @@ def fold(text: str) -> tuple[str, list[int]]:
     Returns the folded string and, for each folded character, the index of the original character it came
     from.  Leading/trailing spaces are kept so offsets stay simple; runs of spaces are collapsed.
     """
-    for ch in set(text) - _FOLDED.keys():
-        _FOLDED[ch] = _fold_char(ch)
     parts = list(map(_FOLDED.__getitem__, text))
     raw = "".join(parts)
     one_to_one = len(raw) == len(text) and "" not in parts  # one folded character per character (most texts)
