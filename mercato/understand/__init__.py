@@ -81,7 +81,8 @@ class Reader:
         lang = detect_language(text)
         w = self._words(lang)
         lex = w["_lex"]
-        folded, index = fold(normalize.protect_decimals(text))
+        plain = fold(text)
+        folded, index = normalize.fold_protected(text, plain)
         sent_o = sentences.spans(text)
         import bisect
 
@@ -90,10 +91,10 @@ class Reader:
 
         sent_f = [(to_f(s), to_f(e)) for s, e in sent_o] or [(0, len(folded))]
         cues = lex.find(folded)
-        club_hits = self.clubs.find(text, folded, index)
+        club_hits = self.clubs.find(text, folded, index, plain)
         ctx = cl.Context(folded, index, sent_f, cues, [])
         ctx.original = text
-        outlet_hits = self.outlets.find(text)
+        outlet_hits = self.outlets.find(text, plain)
         if outlet_hits:  # "The Athletic", "Milan News": a club name inside an outlet's name is not a club
             spans = [(h.start, h.end) for h in outlet_hits]
             club_hits = [h for h in club_hits if not any(s <= h.start and h.end <= e and e - s > h.end - h.start
@@ -122,7 +123,8 @@ class Reader:
 
         neg = w["negation"]
         claims, links = cl.build(ctx, players, w, neg, fee_of, evidence_of)
-        citations = find_citations(text, folded, index, self.outlets, lex, evidence_at, club_hits)
+        citations = find_citations(text, folded, index, self.outlets, lex, evidence_at, club_hits, cues=cues,
+                                   hits=outlet_hits)
         is_transfer, score = topic.transfer_score(kinds, len(claims))
         if not is_transfer:  # a match report may mention a finished deal in passing, nothing weaker
             keep = [i for i, c in enumerate(claims) if c.stage in cl.SETTLED]

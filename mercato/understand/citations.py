@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from mercato.models import Citation
-from mercato.understand.lexicon import Lexicon
+from mercato.understand.lexicon import Cue, Lexicon
 
 _URLISH = re.compile(r"(?:https?://|www\.|/)\S*$")
 _BRACKET = re.compile(r"[(\[]\s*$")
@@ -47,10 +47,14 @@ def _in_link(text: str, start: int, end: int) -> bool:
 
 
 def find_citations(text: str, folded: str, index: list[int], outlets: Any, lex: Lexicon,
-                   evidence_at: Callable[[int], str], clubs: Sequence[Any] = ()) -> list[Citation]:
+                   evidence_at: Callable[[int], str], clubs: Sequence[Any] = (), *, cues: Sequence[Cue] | None = None,
+                   hits: Sequence[Any] | None = None) -> list[Citation]:
     """The sources the text credits (once each, in order): gazetteer names next to an attribution, and clubs
-    next to an ``official`` cue. ``clubs`` are club hits (original offsets, ``name``) when known."""
-    cue_pos = sorted((c.start, c.end, c.kind) for c in lex.find(folded) if c.kind.startswith("attribution."))
+    next to an ``official`` cue. ``clubs`` are club hits (original offsets, ``name``) when known; ``cues``
+    (``lex.find(folded)``) and ``hits`` (``outlets.find(text)``) when already found."""
+    if cues is None:
+        cues = lex.find(folded)
+    cue_pos = sorted((c.start, c.end, c.kind) for c in cues if c.kind.startswith("attribution."))
     starts = [s for s, _, _ in cue_pos]
 
     def to_f(o: int) -> int:
@@ -70,7 +74,8 @@ def find_citations(text: str, folded: str, index: list[int], outlets: Any, lex: 
         return False
 
     out: dict[str, Citation] = {}
-    hits = outlets.find(text)
+    if hits is None:
+        hits = outlets.find(text)
     journalists = [j for j in hits if j.kind == "journalist"]
     for h in hits:
         if h.name in out:

@@ -69,12 +69,16 @@ class Context:
         return bisect.bisect_left(self.index, opos)
 
     def words_before(self, fpos: int, n: int) -> str:
+        """The last ``n`` words of the sentence before ``fpos`` (split from the right: only those ``n``)."""
         s = self.sent_spans[self.sent_of(fpos)][0]
-        return " ".join(self.folded[s:fpos].split()[-n:])
+        words = self.folded[s:fpos].rsplit(None, n) if n > 0 else self.folded[s:fpos].split()
+        return " ".join(words[-n:])
 
     def words_after(self, fpos: int, n: int) -> str:
+        """The first ``n`` words of the sentence from ``fpos``."""
         e = self.sent_spans[self.sent_of(fpos)][1] if self.sent_spans else len(self.folded)
-        return " ".join(self.folded[fpos:e].split()[:n])
+        words = self.folded[fpos:e].split(None, n) if n > 0 else self.folded[fpos:e].split()
+        return " ".join(words[:n])
 
     def has_cue(self, sent: int, prefix: str) -> bool:
         return any(c.kind.startswith(prefix) for c in self.cues_by_sent.get(sent, []))
@@ -234,10 +238,17 @@ def _scores(ctx: Context, sents: dict[int, float], pspans: list[tuple[int, int]]
     to: Counter = Counter()
     frm: Counter = Counter()
     seen: Counter = Counter()
-    ev = {id(c): club_evidence(ctx, c, pspans, rw) for c in ctx.clubs if sents.get(c.sent)}
-    for group in _enumerations(ctx, [c for c in ctx.clubs if id(c) in ev], rw):
+    # role evidence is computed only for the clubs that need it: those scored below and those in a list
+    ev: dict[int, tuple[float, float]] = {}
+
+    def evidence(c: ClubRef) -> tuple[float, float]:
+        if id(c) not in ev:
+            ev[id(c)] = club_evidence(ctx, c, pspans, rw)
+        return ev[id(c)]
+
+    for group in _enumerations(ctx, [c for c in ctx.clubs if sents.get(c.sent)], rw):
         # "Crystal Palace, Leeds and West Ham", "Liverpool, Real Madrid": a list shares the role of its head
-        best_to = max(ev[id(c)][0] for c in group)
+        best_to = max(evidence(c)[0] for c in group)
         for c in group:
             t, f = ev[id(c)]
             ev[id(c)] = (max(t, best_to), f)
@@ -245,7 +256,7 @@ def _scores(ctx: Context, sents: dict[int, float], pspans: list[tuple[int, int]]
         w = sents.get(c.sent)
         if not w or (near is not None and not _near(ctx, c, pspans, near)):
             continue
-        t, f = ev[id(c)]
+        t, f = evidence(c)
         if near is None and not _near(ctx, c, pspans, 10):
             w *= 0.6
         w /= 1.0 + 0.12 * c.sent  # the headline and the lead say what the article is about

@@ -7,7 +7,7 @@ import tomllib
 from importlib import resources
 from pathlib import Path
 
-from mercato.understand.gazetteer import Hit, fold_key, load_clubs
+from mercato.understand.gazetteer import Folding, Hit, fold_key, load_clubs
 
 log = logging.getLogger(__name__)
 
@@ -36,11 +36,13 @@ class ClubFinder:
                                     {fold_key(w) for w in v.get("reject_after", [])})
                       for k, v in rules.get("forms", {}).items()}
 
-    def find(self, text: str, folded: str, index: list[int]) -> list[Hit]:
+    def find(self, text: str, folded: str, index: list[int], folding: Folding | None = None) -> list[Hit]:
+        """Club hits of ``text``; ``folded``/``index`` are the reader's folding (decimals protected), ``folding``
+        is ``fold(text)`` itself when already known."""
         import bisect
 
         try:
-            hits = self.gazetteer.find(text)
+            hits = self.gazetteer.find(text, folding)
         except Exception:  # noqa: BLE001 - a gazetteer bug must not lose the rest of the article
             log.exception("club gazetteer failed on a text of %d characters", len(text))
             return []

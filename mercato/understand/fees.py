@@ -21,9 +21,12 @@ from pathlib import Path
 
 from mercato.models import Fee
 from mercato.understand.gazetteer import fold_key
-from mercato.understand.lexicon import Lexicon
+from mercato.understand.lexicon import Lexicon, alternation
 
-_NUM = re.compile(r"(?:(?<![a-z0-9])|(?<=eur)|(?<=gbp)|(?<=usd))(\d{1,3}(?:p\d{3}){2,}|\d{1,4}(?:p\d{1,3})?)"
+# a number starts after a non-alphanumeric or right after a currency code ("eur20"); the pattern begins with its
+# first digit (the test looks behind that digit) so the regex engine skips ahead to digits in C
+_NUM = re.compile(r"(\d(?:(?<![a-z0-9]\d)|(?<=eur\d)|(?<=gbp\d)|(?<=usd\d))"
+                  r"(?:\d{0,2}(?:p\d{3}){2,}|\d{0,3}(?:p\d{1,3})?))"
                   r"(?:\s?(m|mn|mln|bn|k))?(?:\s?(eur|gbp|usd)(?=[^a-z]|$))?(?![a-z0-9])")
 _SYMBOL = {"€": "EUR", "£": "GBP", "$": "USD"}
 _GLUE = {"di", "de", "d", "of", "van", "von", "ton", "des", "du", "do", "da"}  # "milioni di euro", "millions d'euros"
@@ -59,13 +62,19 @@ def _number_words() -> dict[str, dict[str, float]]:
 
 
 @functools.lru_cache(maxsize=64)
+def _lang_number_words(lang: str) -> dict[str, float]:
+    """Number words of ``lang`` merged over English's."""
+    return {**_number_words().get("en", {}), **_number_words().get(lang, {})}
+
+
+@functools.lru_cache(maxsize=64)
 def _word_regex(lang: str) -> re.Pattern[str] | None:
-    words = dict(_number_words().get("en", {}))
-    words.update(_number_words().get(lang, {}))
+    words = _lang_number_words(lang)
     if not words:
         return None
-    alt = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(r"(?<![a-z0-9])(" + alt + r")(?![a-z0-9])")
+    # the longest word that ends on a word end, as "|".join(longest first) would find; the character before it
+    # is matched (``_numbers`` puts a space in front of the text) so the engine skips ahead to word starts
+    return re.compile(r"[^a-z0-9](" + alternation(words) + r")")
 
 
 def _has(window: str, words: set[str]) -> bool:
@@ -109,8 +118,8 @@ def _numbers(folded: str, lang: str) -> list[tuple[int, int, float, str | None, 
         out.append((m.start(), m.end(), value, unit, m.group(3)))
     rx = _word_regex(lang)
     if rx is not None:
-        words = {**_number_words().get("en", {}), **_number_words().get(lang, {})}
-        out += [(m.start(), m.end(), words[m.group(1)], "w", None) for m in rx.finditer(folded)]
+        words = _lang_number_words(lang)
+        out += [(m.start(1) - 1, m.end(1) - 1, words[m.group(1)], "w", None) for m in rx.finditer(" " + folded)]
     return sorted(out)
 
 

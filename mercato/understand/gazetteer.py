@@ -26,6 +26,7 @@ from __future__ import annotations
 import csv
 import functools
 import logging
+import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -47,6 +48,7 @@ __all__ = [
     "Hit",
     "Outlet",
     "OutletGazetteer",
+    "Folding",
     "fold",
     "load_clubs",
     "load_outlets",
@@ -83,26 +85,36 @@ def _fold_char(ch: str) -> str:
     return "".join(c if c.isalnum() else " " for c in out)
 
 
+class _FoldTable(dict[str, str]):
+    def __missing__(self, ch: str) -> str:  # a character seen for the first time: its fold, kept
+        self[ch] = out = _fold_char(ch)
+        return out
+
+
+_FOLDED = _FoldTable()  # a dict lookup per character (twice as fast as the lru_cache of _fold_char)
+Folding = tuple[str, list[int]]  # what fold() returns
+_SPACE_RUN = re.compile(" {2,}")
+
+
 def fold(text: str) -> tuple[str, list[int]]:
     """Fold ``text`` for matching: anyascii, lowercase, each run of non-alphanumerics one space.
 
     Returns the folded string and, for each folded character, the index of the original character it came
     from.  Leading/trailing spaces are kept so offsets stay simple; runs of spaces are collapsed.
     """
-    chars: list[str] = []
-    index: list[int] = []
-    prev_space = False
-    for i, ch in enumerate(text):
-        for c in _fold_char(ch):
-            if c == " ":
-                if prev_space:
-                    continue
-                prev_space = True
-            else:
-                prev_space = False
-            chars.append(c)
-            index.append(i)
-    return "".join(chars), index
+    parts = list(map(_FOLDED.__getitem__, text))
+    raw = "".join(parts)
+    one_to_one = len(raw) == len(text) and "" not in parts  # one folded character per character (most texts)
+    index: range | list[int] = range(len(text)) if one_to_one else [i for i, p in enumerate(parts) for _ in p]
+    if "  " not in raw:
+        return raw, list(index)
+    out: list[int] = []
+    pos = 0
+    for m in _SPACE_RUN.finditer(raw):  # keep the first space of a run (it may span characters folding to nothing)
+        out.extend(index[pos:m.start() + 1])
+        pos = m.end()
+    out.extend(index[pos:])
+    return _SPACE_RUN.sub(" ", raw), out
 
 
 def fold_key(surface: str) -> str:
@@ -110,6 +122,7 @@ def fold_key(surface: str) -> str:
     return fold(surface)[0].strip()
 
 
+@functools.lru_cache(maxsize=4096)
 def _script_of_char(ch: str) -> str:
     if not ch.isalpha():
         return "other"
@@ -225,15 +238,17 @@ class _Matcher:
     def keys(self) -> Iterable[str]:
         return self._entries.keys()
 
-    def find(self, text: str) -> Iterator[tuple[int, int, tuple[_Entry, ...]]]:
-        """Yield (start, end, entries) in the original text: longest-leftmost, non-overlapping."""
+    def find(self, text: str, folding: Folding | None = None) -> Iterator[tuple[int, int, tuple[_Entry, ...]]]:
+        """Yield (start, end, entries) in the original text: longest-leftmost, non-overlapping (``folding``: fold(text))."""
         if not self._entries or not text:
             return
-        folded, index = fold(text)
+        folded, index = folding if folding is not None else fold(text)
         candidates: list[tuple[int, int, int, tuple[_Entry, ...]]] = []
         assert self._automaton is not None
         for fend, (key, entries) in self._automaton.iter(folded):
             fstart = fend - len(key) + 1
+            if fstart and folded[fstart - 1] != " " and _script_of_char(text[index[fstart]]) != "arabic":
+                continue  # inside a word: ``_check`` would refuse it (only Arabic glues proclitics to a name)
             span = self._check(text, folded, index, fstart, fend + 1, entries)
             if span is not None:
                 start, end, kept = span
@@ -340,10 +355,10 @@ class ClubGazetteer:
     def __len__(self) -> int:
         return len(self.clubs)
 
-    def find(self, text: str) -> list[Hit]:
-        """All alias hits on word boundaries, longest-leftmost, non-overlapping, in text order."""
+    def find(self, text: str, folding: Folding | None = None) -> list[Hit]:
+        """All alias hits on word boundaries, longest-leftmost, non-overlapping, in text order (``folding``: fold(text))."""
         hits = []
-        for start, end, entries in self._matcher.find(text):
+        for start, end, entries in self._matcher.find(text, folding):
             first = entries[0]
             # a form that is a plain name for one club but ambiguous for another stays ambiguous
             kind = "ambiguous" if len(entries) > 1 else first.kind
@@ -428,12 +443,12 @@ class OutletGazetteer:
     def __len__(self) -> int:
         return len(self.outlets)
 
-    def find(self, text: str) -> list[Hit]:
-        """All outlet/journalist/agency mentions, longest-leftmost, non-overlapping, in text order."""
+    def find(self, text: str, folding: Folding | None = None) -> list[Hit]:
+        """All outlet/journalist/agency mentions, longest-leftmost, non-overlapping, in text order (fold(text) if given)."""
         return [
             Hit(start, end, text[start:end], entries[0].name, entries[0].kind, entries[0].lang,
                 tuple(e.name for e in entries))
-            for start, end, entries in self._matcher.find(text)
+            for start, end, entries in self._matcher.find(text, folding)
         ]
 
     def resolve(self, surface: str) -> tuple[str, str] | None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -56,6 +57,46 @@ class Cue:
 
 
 @dataclass
+class _Node:
+    """A node of the cue trie: the cue spelled by the path to it is an exact cue, a stem, or neither."""
+
+    children: dict[str, _Node] = field(default_factory=dict)
+    exact: bool = False
+    stem: bool = False
+
+
+def alternation(exact: Iterable[str], stems: Iterable[str] = ()) -> str:
+    """A regex matching the longest of the folded ``exact`` keys that ends on a word end, or of the ``stems``
+    with the rest of its word: ``key1(?![a-z0-9])|stem1[a-z0-9]*|…`` with the longest keys first, written as a
+    trie (fast on large lists)."""
+    return _trie_pattern(_trie(exact, stems))
+
+
+def _trie(exact: Iterable[str], stems: Iterable[str]) -> _Node:
+    root = _Node()
+    for keys, attr in ((exact, "exact"), (stems, "stem")):
+        for key in keys:
+            node = root
+            for ch in key:
+                node = node.children.setdefault(ch, _Node())
+            setattr(node, attr, True)
+    return root
+
+
+def _trie_pattern(node: _Node) -> str:
+    """The regex of a trie: at each node the longer cues first, then the cue ending here (exact: at a word end;
+    stem: with the rest of the word). The regex engine backtracks from the deepest node along the text, so the
+    match is the longest cue that fits: the same as one alternative per cue, longest first, but each position
+    of the text costs one branch per letter instead of one per cue."""
+    alts = [re.escape(ch) + _trie_pattern(child) for ch, child in sorted(node.children.items())]
+    if node.exact:
+        alts.append(r"(?![a-z0-9])")
+    if node.stem:
+        alts.append(r"[a-z0-9]*")
+    return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+
+@dataclass
 class Lexicon:
     """The compiled cues of one language (merged with English)."""
 
@@ -84,15 +125,11 @@ class Lexicon:
                     if not key:
                         continue
                     (stems if stem else exact).setdefault(key, []).append(kind)
-            parts = []
-            for key in sorted(set(exact) | set(stems), key=len, reverse=True):
-                esc = re.escape(key)
-                if key in exact:
-                    parts.append(esc + r"(?![a-z0-9])")
-                if key in stems:
-                    parts.append(esc + r"[a-z0-9]*")
-            if parts:
-                regex = re.compile(r"(?<![a-z0-9])(?:" + "|".join(parts) + ")")
+            if exact or stems:
+                # the character before the cue is matched, not looked behind at (``find`` puts a space in front of
+                # the text): the regex engine then skips ahead to the next non-alphanumeric in C. Every cue ends on
+                # an alphanumeric, so no match needs the character a previous match consumed.
+                regex = re.compile(r"[^a-z0-9](" + alternation(exact, stems) + ")")
                 self._layers.append((regex, exact, sorted(stems.items(), key=lambda kv: len(kv[0]), reverse=True)))
         return self
 
@@ -109,10 +146,13 @@ class Lexicon:
         """Every cue in a folded text (longest first at each position within a layer; one match may carry
         several kinds), in text order."""
         out = []
+        padded = " " + folded
         for regex, exact, stems in self._layers:
-            for m in regex.finditer(folded):
-                for kind in self._kinds(m.group(0), exact, stems):
-                    out.append(Cue(m.start(), m.end(), kind, m.group(0)))
+            for m in regex.finditer(padded):
+                matched = m.group(1)
+                start, end = m.start(1) - 1, m.end(1) - 1
+                for kind in self._kinds(matched, exact, stems):
+                    out.append(Cue(start, end, kind, matched))
         out.sort(key=lambda c: (c.start, -c.end))
         return out
 

@@ -28,6 +28,13 @@ class Player:
         return self.mentions[0][0] if self.mentions else 0
 
 
+def _strip_token(tok: str) -> str:
+    """A token without a Turkish case ending (after an apostrophe) and trailing punctuation."""
+    if "'" in tok or "’" in tok:
+        tok = _APOS_SUFFIX.sub("", tok)
+    return tok.rstrip(".'’-")
+
+
 def _is_cap(tok: str) -> bool:
     ch = tok[0]
     return ch.isupper() or (ch.isalpha() and not ch.islower() and not ch.isupper())
@@ -44,9 +51,19 @@ def _not_players() -> frozenset[str]:
     return frozenset(out)
 
 
+@functools.cache
+def _not_players_words() -> int:
+    """The most words of a name in ``data/not_players.tsv``."""
+    return max((len(b.split(" ")) for b in _not_players()), default=0)
+
+
 def _is_blocked_name(key: str) -> bool:
-    padded = f" {key} "
-    return any(f" {b} " in padded for b in _not_players())
+    """``key`` (folded: single spaces, stripped) holds a not-player name as whole words."""
+    blocked = _not_players()
+    words = key.split(" ")
+    most = _not_players_words()
+    return any(" ".join(words[i:j]) in blocked for i in range(len(words))
+               for j in range(i + 1, min(len(words), i + most) + 1))
 
 
 @functools.cache
@@ -60,20 +77,28 @@ def _lookup():
     return DictionaryLookupStrategy(StreamDictionaryFactory(cache_max_size=128))
 
 
+@functools.cache
+def _has_dictionary(lang: str) -> bool:
+    try:
+        _lookup().get_lemma("test", lang)
+    except Exception:  # noqa: BLE001 - a language simplemma lacks: no dictionary filter
+        return False
+    return True
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _is_common(word: str, lang: str) -> bool:
+    """simplemma knows the word as written and in lower case (a front-coded lookup costs ~20 µs; names and
+    capitalised words recur across articles, so answers are kept)."""
+    lookup = _lookup()
+    return lookup.get_lemma(word, lang) is not None and lookup.get_lemma(word.lower(), lang) is not None
+
+
 def _dictionary(lang: str | None) -> Callable[[str], bool]:
     """Is a word a common word of ``lang``? (simplemma's dictionaries; False when the language is unknown)"""
-    if not lang:
+    if not lang or not _has_dictionary(lang):
         return lambda w: False
-    try:
-        lookup = _lookup()
-        lookup.get_lemma("test", lang)
-    except Exception:  # noqa: BLE001 - a language simplemma lacks: no dictionary filter
-        return lambda w: False
-
-    def known(word: str) -> bool:
-        return lookup.get_lemma(word, lang) is not None and lookup.get_lemma(word.lower(), lang) is not None
-
-    return known
+    return functools.partial(_is_common, lang=lang)
 
 
 @functools.cache
@@ -91,9 +116,9 @@ def trim_name(words: list[str], known: Callable[[str], bool], particles: set[str
     word is a common word and the first is no given name ("Bisheriger Rekordhalter", "Mundial de Clubes")."""
     words = [w[2:] if len(w) > 3 and w[1] in "'’" and w[0] in "LlDd" else w for w in words]  # "L'Inter"
     given = first_names()
-    while len(words) > 2 and known(words[0]) and fold_key(words[0]) not in given:
+    while len(words) > 2 and fold_key(words[0]) not in given and known(words[0]):
         words = words[1:]
-    if given and fold_key(words[0]) not in given and all(known(w) or w.lower() in particles for w in words):
+    if given and fold_key(words[0]) not in given and all(w.lower() in particles or known(w) for w in words):
         return []
     while words and words[0].lower() in particles:
         words = words[1:]
@@ -122,7 +147,7 @@ def find_players(text: str, blocked: list[tuple[int, int]], stop: set[str], part
     blocked_at = set()
     for s, e in blocked:
         blocked_at.update(range(s, e))
-    toks = [(m.start(), m.end(), _APOS_SUFFIX.sub("", m.group(0)).rstrip(".'’-")) for m in _TOKEN.finditer(text)]
+    toks = [(m.start(), m.end(), _strip_token(m.group(0))) for m in _TOKEN.finditer(text)]
     spans: list[tuple[int, int, list[str]]] = []
     cur: list[tuple[int, int, str]] = []
 
@@ -142,7 +167,7 @@ def find_players(text: str, blocked: list[tuple[int, int]], stop: set[str], part
             flush()
         if ok or cur and t.lower() in particles and gap.strip() == "":
             cur.append((s, e, t))
-        else:
+        elif cur:
             flush()
         prev_end = e
     flush()

@@ -13,23 +13,30 @@ from typing import Any
 
 
 def _ends(words: list[str], vocab: set[str], n: int = 3) -> bool:
-    return any(len(words) >= k and " ".join(words[-k:]) in vocab for k in range(1, n + 1))
+    """The last 1…``n`` words form an entry of ``vocab``."""
+    return any(" ".join(words[-k:]) in vocab for k in range(1, min(n, len(words)) + 1))
 
 
 def _starts(words: list[str], vocab: set[str], n: int = 3) -> bool:
-    return any(len(words) >= k and " ".join(words[:k]) in vocab for k in range(1, n + 1))
+    """The first 1…``n`` words form an entry of ``vocab``."""
+    return any(" ".join(words[:k]) in vocab for k in range(1, min(n, len(words)) + 1))
+
+
+def _stems(rw: dict[str, set[str]], name: str) -> tuple[str, ...]:
+    """The (non-empty) stems of list ``name``, for ``str.startswith``."""
+    return tuple(filter(None, rw.get(name + "*", ())))
 
 
 def _starts_stem(words: list[str], rw: dict[str, set[str]], name: str) -> bool:
     """The words start with an entry of list ``name`` (or a longer word of one of its stems)."""
     if _starts(words, rw.get(name, set())):
         return True
-    return bool(words) and any(words[0].startswith(s) for s in rw.get(name + "*", ()) if s)
+    return bool(words) and words[0].startswith(_stems(rw, name))
 
 
 def _ends_stem(words: list[str], rw: dict[str, set[str]], name: str) -> bool:
     """The last word before the club is a longer form of a stem of list ``name`` ("lascia*" → "lasciato")."""
-    return bool(words) and any(words[-1].startswith(s) for s in rw.get(name + "*", ()) if s)
+    return bool(words) and words[-1].startswith(_stems(rw, name))
 
 
 def _is_player_end(ctx: Any, c: Any, pspans: list[tuple[int, int]], gap_words: int) -> bool:
