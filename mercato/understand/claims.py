@@ -113,6 +113,9 @@ def _sentence_stage(ctx: Context, s: int, neg: set[str]) -> tuple[Counter, bool,
                 negated_strong = True
             continue
         found[st] += 1
+    if not found and not negated_strong and not hedged and any(c.kind == "attribution.official" for c in cues) \
+            and any(c.kind == "topic.transfer" for c in cues):
+        found["done"] += 1  # "the club confirmed on Friday the signing of…": an official announcement of the move
     if future and found["medical"] and not hedged:
         found["agreement"] += found.pop("medical")  # "will undergo a medical": agreed, formalities not begun
         found.pop("done", None)

@@ -96,3 +96,10 @@ def test_a_player_named_only_in_background_gets_no_claim(reader: Reader) -> None
     u = reader.read(art("Fulham have paid a record fee. The previous record holder was Karl Brenner, who moved "
                         "from Hoffenheim to Everton in 2021."))
     assert "Karl Brenner" not in {c.player for c in u.claims}
+
+
+def test_an_official_announcement_of_the_signing_is_done(reader: Reader) -> None:
+    u = reader.read(art("El Fulham confirmó este viernes 30 de mayo el fichaje del defensor Lukas Brenner, "
+                        "procedente del Hoffenheim."))
+    assert targets(u).get("Fulham") is Stage.DONE
+    assert any("Fulham" in s.name for s in u.citations)
