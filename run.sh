@@ -22,9 +22,7 @@ fi
 m=.venv/bin/mercato
 $m ingest "${sources[@]}" || echo "(some inputs were rejected; see above)"
 $m stats
-if $m --help | grep -q " board "; then
-  $m board --limit 30
-fi
-if [ -z "${MERCATO_NO_SERVE:-}" ] && $m --help | grep -q " serve "; then
+$m board --limit 30
+if [ -z "${MERCATO_NO_SERVE:-}" ]; then
   exec $m serve --host 127.0.0.1 --port "${MERCATO_PORT:-8000}"
 fi
