@@ -26,7 +26,6 @@ from __future__ import annotations
 import csv
 import functools
 import logging
-import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -34,9 +33,9 @@ from importlib import resources
 from pathlib import Path
 
 import ahocorasick
-from anyascii import anyascii
 
 from mercato.errors import UnderstandError
+from mercato.understand.folding import Folding, fold, fold_char, fold_key
 
 log = logging.getLogger(__name__)
 
@@ -64,62 +63,6 @@ _MIN_CROSS_SCRIPT_LETTERS = 5  # a Latin alias matches non-Latin text only for n
 
 def _data_dir() -> Path:
     return Path(str(resources.files("mercato") / "data"))
-
-
-# ---------------------------------------------------------------------------------------------- folding
-
-
-#: letters that only modify their neighbour: Cyrillic soft and hard signs would fold to an apostrophe and
-#: split a word ("окончательно" → "okonchatel no", whose "no" then reads as a negation)
-_SILENT = frozenset("ьЬъЪ")
-
-
-@functools.lru_cache(maxsize=4096)
-def _fold_char(ch: str) -> str:
-    if ch.isascii():
-        low = ch.lower()
-        return low if low.isalnum() else " "
-    if unicodedata.category(ch).startswith("M") or ch in _SILENT:  # combining marks vanish (accents, harakat)
-        return ""
-    out = anyascii(ch).lower()
-    return "".join(c if c.isalnum() else " " for c in out)
-
-
-class _FoldTable(dict[str, str]):
-    def __missing__(self, ch: str) -> str:  # a character seen for the first time: its fold, kept
-        self[ch] = out = _fold_char(ch)
-        return out
-
-
-_FOLDED = _FoldTable()  # a dict lookup per character (twice as fast as the lru_cache of _fold_char)
-Folding = tuple[str, list[int]]  # what fold() returns
-_SPACE_RUN = re.compile(" {2,}")
-
-
-def fold(text: str) -> tuple[str, list[int]]:
-    """Fold ``text`` for matching: anyascii, lowercase, each run of non-alphanumerics one space.
-
-    Returns the folded string and, for each folded character, the index of the original character it came
-    from.  Leading/trailing spaces are kept so offsets stay simple; runs of spaces are collapsed.
-    """
-    parts = list(map(_FOLDED.__getitem__, text))
-    raw = "".join(parts)
-    one_to_one = len(raw) == len(text) and "" not in parts  # one folded character per character (most texts)
-    index: range | list[int] = range(len(text)) if one_to_one else [i for i, p in enumerate(parts) for _ in p]
-    if "  " not in raw:
-        return raw, list(index)
-    out: list[int] = []
-    pos = 0
-    for m in _SPACE_RUN.finditer(raw):  # keep the first space of a run (it may span characters folding to nothing)
-        out.extend(index[pos:m.start() + 1])
-        pos = m.end()
-    out.extend(index[pos:])
-    return _SPACE_RUN.sub(" ", raw), out
-
-
-def fold_key(surface: str) -> str:
-    """The lookup key of a surface form: folded and stripped."""
-    return fold(surface)[0].strip()
 
 
 @functools.lru_cache(maxsize=4096)
@@ -280,7 +223,7 @@ class _Matcher:
         end = index[fend - 1] + 1
         # swallow letters that fold to nothing (Arabic alef, marks) so the surface is the whole word
         while end < len(text) and (
-            unicodedata.category(text[end]).startswith("M") or (text[end].isalpha() and not _fold_char(text[end]).strip())
+            unicodedata.category(text[end]).startswith("M") or (text[end].isalpha() and not fold_char(text[end]).strip())
         ):
             end += 1
         if not (fend == len(folded) or folded[fend] == " "):

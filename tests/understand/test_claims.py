@@ -3,20 +3,9 @@ medicals still to come, clubs inside outlet names."""
 
 from __future__ import annotations
 
-import pytest
-
-from mercato.models import Article, Stage
+from mercato.models import Stage
 from mercato.understand import Reader
-
-
-def art(text: str) -> Article:
-    return Article(key="h:test", url=None, canonical_url=None, outlet=None, title=None, author=None, published=None,
-                   date_partial=None, text=text, content_hash="x", origin="test")
-
-
-@pytest.fixture(scope="module")
-def reader() -> Reader:
-    return Reader()
+from tests.understand.conftest import art
 
 
 def targets(u) -> dict[str, Stage]:

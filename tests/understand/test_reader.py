@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-
-from mercato.models import Article, Stage
+from mercato.models import Stage
 from mercato.understand import Reader, fees, lexicon, normalize
 from mercato.understand.gazetteer import fold
 from mercato.understand.language import detect_language
-
-
-def art(text: str) -> Article:
-    return Article(key="h:test", url=None, canonical_url=None, outlet=None, title=None, author=None, published=None,
-                   date_partial=None, text=text, content_hash="x", origin="test")
-
-
-@pytest.fixture(scope="module")
-def reader() -> Reader:
-    return Reader()
+from tests.understand.conftest import art
 
 
 def test_language_and_date_markers() -> None:
