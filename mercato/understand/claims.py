@@ -182,34 +182,24 @@ def _near(ctx: Context, c: ClubRef, pspans: list[tuple[int, int]], words: int) -
     return False
 
 
-def _enumerations(ctx: Context, clubs: list[ClubRef], rw: dict[str, set[str]]) -> list[list[ClubRef]]:
-    """Runs of ``MIN_LIST`` or more clubs in one sentence joined only by commas and "and" words."""
-    joiners = rw.get("and", set()) | {"", "e", "and", "y", "und", "et", "i", "ve", "en", "ja", "og", "si", "kai"}
-    groups: list[list[ClubRef]] = []
-    cur: list[ClubRef] = []
-    for c in sorted(clubs, key=lambda c: c.start):
-        if cur and cur[-1].sent == c.sent and " ".join(ctx.folded[cur[-1].end:c.start].split()) in joiners \
-                and cur[-1].name != c.name:
-            cur.append(c)
-            continue
-        if len(cur) >= MIN_LIST:
-            groups.append(cur)
-        cur = [c]
-    if len(cur) >= MIN_LIST:
-        groups.append(cur)
-    return groups
-
-
 def _runs(ctx: Context, clubs: list[ClubRef], rw: dict[str, set[str]]) -> list[list[ClubRef]]:
-    """Clubs in one sentence joined only by commas and "and" words, each run in text order (single clubs too)."""
+    """Clubs in one sentence joined only by commas and "and" words (a club named twice in a row starts a new
+    run), each run in text order, single clubs too."""
     joiners = rw.get("and", set()) | {"", "e", "and", "y", "und", "et", "i", "ve", "en", "ja", "og", "si", "kai"}
     runs: list[list[ClubRef]] = []
     for c in sorted(clubs, key=lambda c: c.start):
-        if runs and runs[-1][-1].sent == c.sent and " ".join(ctx.folded[runs[-1][-1].end:c.start].split()) in joiners:
+        last = runs[-1][-1] if runs else None
+        if last is not None and last.sent == c.sent and last.name != c.name \
+                and " ".join(ctx.folded[last.end:c.start].split()) in joiners:
             runs[-1].append(c)
         else:
             runs.append([c])
     return runs
+
+
+def _enumerations(ctx: Context, clubs: list[ClubRef], rw: dict[str, set[str]]) -> list[list[ClubRef]]:
+    """Runs of ``MIN_LIST`` or more clubs (:func:`_runs`)."""
+    return [r for r in _runs(ctx, clubs, rw) if len(r) >= MIN_LIST]
 
 
 def _suitors(ctx: Context, sents: set[int], rw: dict[str, set[str]], buyer: str | None) -> list[ClubRef]:
