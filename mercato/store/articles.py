@@ -106,6 +106,9 @@ class ArticlesRepo:
                 slow.append(i)
                 slow_keys.add(x.key)
         if fresh:
+            # rows go in key order: concurrent writers then take their row locks in one global order and cannot
+            # deadlock on each other's uncommitted keys (PostgreSQL), whatever order their inputs come in
+            fresh = dict(sorted(fresh.items()))
             rows = [_row(batch[i], when) for i in fresh.values()]
             stmt = insert_ignore(self.engine, a).returning(a.c.key)
             inserted = {r[0] for r in conn.execute(stmt, rows)} if len(rows) > 1 else {
@@ -120,7 +123,7 @@ class ArticlesRepo:
                     out[i] = IngestOutcome(key=k, status="added", revision=1)
                 else:  # another writer stored it between our SELECT and INSERT: compare as usual
                     slow.append(i)
-            slow.sort()
+        slow.sort(key=lambda i: (batch[i].key, i))  # key order as above; a key's repeats in batch order
         for i in slow:
             out[i] = self._add_one(conn, batch[i], when)
         return [o for o in out if o is not None]
