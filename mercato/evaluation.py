@@ -39,17 +39,23 @@ def predict(directory: str | Path, *, work_dir: str | Path | None = None,
 
     Returns ``(predictions, store)``; the store lives in ``work_dir`` (a temporary directory when not given).
     """
-    from mercato import pipeline
-    from mercato.sources import read_paths
-    from mercato.store import Store
-
     directory = Path(directory)
     src = directory / "articles.jsonl"
     if not src.is_file():
         raise FileNotFoundError(f"{src} does not exist")
+    return predict_rows(_read_jsonl(src), work_dir=work_dir, on_progress=on_progress)
+
+
+def predict_rows(rows: list[dict[str, Any]], *, work_dir: str | Path | None = None,
+                 on_progress: Callable[[int], None] | None = None, reader: Any = None
+                 ) -> tuple[list[dict[str, Any]], Any]:
+    """:func:`predict` for article rows (``reader``: the :class:`~mercato.understand.Reader` to use)."""
+    from mercato import pipeline
+    from mercato.sources import read_paths
+    from mercato.store import Store
+
     work = Path(work_dir) if work_dir else Path(tempfile.mkdtemp(prefix="mercato-eval-"))
     work.mkdir(parents=True, exist_ok=True)
-    rows = _read_jsonl(src)
     blind = work / "articles.jsonl"
     with open(blind, "w", encoding="utf-8") as f:
         for r in rows:
@@ -58,21 +64,22 @@ def predict(directory: str | Path, *, work_dir: str | Path | None = None,
     if db.exists():
         db.unlink()
     store = Store.open(f"sqlite:///{db}")
-    pipeline.ingest(store, read_paths([str(blind)]), on_item=on_progress)
+    with pipeline.use_reader(reader):
+        pipeline.ingest(store, read_paths([str(blind)]), on_item=on_progress)
+        view: dict[str, dict[str, Any]] = {}
+        try:
+            from mercato import stories
+
+            fn = getattr(stories, "evaluation_view", None)
+            if fn is not None:
+                view = fn(store) or {}
+        except Exception:  # noqa: BLE001 - sagas are optional for the understanding metrics
+            log.exception("stories.evaluation_view failed; saga and likelihood left empty")
     key_of: dict[str, str] = {}
     for a in store.iter_articles():
         if a.external_id is not None:
             key_of[a.external_id] = a.key
     understood = store.understood(list(key_of.values()))
-    view: dict[str, dict[str, Any]] = {}
-    try:
-        from mercato import stories
-
-        fn = getattr(stories, "evaluation_view", None)
-        if fn is not None:
-            view = fn(store) or {}
-    except Exception:  # noqa: BLE001 - sagas are optional for the understanding metrics
-        log.exception("stories.evaluation_view failed; saga and likelihood left empty")
     preds = []
     for r in rows:
         rid = str(r.get("id"))

@@ -138,6 +138,10 @@ class Claim(_Record):
     evidence: str = ""
     hedged: bool = False
     primary: bool = False
+    #: the claim model's probability (None: decided by the rules alone) and the strongest features behind
+    #: each learned decision, e.g. ``"claim 0.91: to +1.20, co:stage.done +0.80"``
+    confidence: float | None = None
+    reasons: tuple[str, ...] = ()
 
     @property
     def fee_eur_m(self) -> float | None:
@@ -149,6 +153,8 @@ class Claim(_Record):
         d["stage"] = Stage.parse(d["stage"]) if isinstance(d.get("stage"), str) else d["stage"]
         if isinstance(d.get("fee"), dict):
             d["fee"] = Fee.from_dict(d["fee"])
+        if isinstance(d.get("reasons"), list):
+            d["reasons"] = tuple(d["reasons"])
         return cls(**{k: d[k] for k in d if k in cls.__dataclass_fields__})
 
 

@@ -7,6 +7,7 @@ next run, so a re-run completes the work without duplicates.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable, Iterable, Sequence
 
@@ -21,10 +22,30 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int], None]
 
 
+_READERS: list = []  # readers set by use_reader, innermost last
+
+
 def _reader():
     from mercato.understand import Reader
 
-    return Reader.shared()
+    return _READERS[-1] if _READERS else Reader.shared()
+
+
+@contextlib.contextmanager
+def use_reader(reader=None):
+    """Within the block, the pipeline reads with ``reader`` (a :class:`~mercato.understand.Reader`, e.g. one
+    with models learned on other folds) and the stories calibrate with its models; None: the shared one."""
+    if reader is None:
+        yield
+        return
+    from mercato.understand import learned
+
+    _READERS.append(reader)
+    try:
+        with learned.using(reader.models):
+            yield
+    finally:
+        _READERS.pop()
 
 
 def understand_keys(store: Store, keys: Sequence[str], *, on_progress: Progress | None = None,

@@ -165,7 +165,10 @@ def score(reports: Sequence[Report], prov: Provenance, rel: Reliability, base: f
         e = eff * p.damping ** i
         total += e
         weighted.append((e, factor, detail))
-    lk = min(1 - p.floor, max(p.floor, sigmoid(l0 + total)))
+    from mercato.understand.learned import calibrate
+
+    # Platt scaling fitted on out-of-fold likelihoods (mercato train): a shaky reading gives a hedged figure
+    lk = min(1 - p.floor, max(p.floor, calibrate(sigmoid(l0 + total))))
     for e, factor, detail in weighted:
         if abs(e) < 1e-9:
             continue

@@ -26,10 +26,14 @@ class Reader:
 
     _shared: Reader | None = None
 
-    def __init__(self) -> None:
+    def __init__(self, models: object = "shipped") -> None:
+        """``models``: the learned models (:class:`~mercato.understand.learned.Models`) that decide the claims;
+        the ones shipped in ``data/models/`` by default; None: the hand-written rules alone."""
+        from mercato.understand import learned
         from mercato.understand.clubs import ClubFinder
         from mercato.understand.gazetteer import load_outlets
 
+        self.models = learned.shipped() if models == "shipped" else models
         self.clubs = ClubFinder()
         self.outlets = load_outlets()
         self._rw: dict[str, dict[str, set[str]]] = {}
@@ -66,9 +70,11 @@ class Reader:
             self._rw[lang] = d
         return self._rw[lang]
 
-    def read(self, article: Article, surnames: dict[str, str] | None = None) -> Understanding:
+    def read(self, article: Article, surnames: dict[str, str] | None = None,
+             collect: list | None = None) -> Understanding:
         """What the article says. ``surnames`` (folded surname → canonical name, from the player registry)
-        lets a surname alone ("Sancho") name a known player."""
+        lets a surname alone ("Sancho") name a known player; ``collect`` receives the claim candidates with
+        their features (for training)."""
         from mercato.understand import claims as cl
         from mercato.understand import fees, normalize, sentences, topic
         from mercato.understand.citations import find_citations
@@ -122,7 +128,7 @@ class Reader:
                                 fallback=primary)
 
         neg = w["negation"]
-        claims, links = cl.build(ctx, players, w, neg, fee_of, evidence_of)
+        claims, links = cl.build(ctx, players, w, neg, fee_of, evidence_of, self.models, collect)
         citations = find_citations(text, folded, index, self.outlets, lex, evidence_at, club_hits, cues=cues,
                                    hits=outlet_hits)
         is_transfer, score = topic.transfer_score(kinds, len(claims))

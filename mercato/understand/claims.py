@@ -298,15 +298,9 @@ def _pick(to: Counter, frm: Counter, seen: Counter, *, fallback_from: bool) -> t
     return to_club, from_club
 
 
-def build(ctx: Context, players: list[Player], rw: dict[str, set[str]], neg: set[str],
-          fee_of: Callable[[list[int], list[int], bool], Fee | None],
-          evidence_of: Callable[[int], str]) -> tuple[list[Claim], list[dict[str, list[float]]]]:
-    """The claims of one article: the main player always (when a club is known), others when asserted;
-    with, for each claim, the role evidence of the clubs around its player (``{club: [to, from, seen]}``)."""
-    links: list[dict[str, list[float]]] = []
-    if not players or not ctx.clubs:
-        return [], links
-    n_sent = len(ctx.sent_spans)
+def rank_players(ctx: Context, players: list[Player], rw: dict[str, set[str]]) -> list[tuple[Player, list[int]]]:
+    """The players a claim may be about, likeliest first (mentions, headline, lead), with their sentences;
+    coaches, directors and agents, and names only in background sentences, left out."""
     cands = []
     for p in players:
         if _is_nonplayer(ctx, p, rw):
@@ -317,23 +311,62 @@ def build(ctx: Context, players: list[Player], rw: dict[str, set[str]], neg: set
         weight = len(p.mentions) + (3 if sents[0] == 0 else 1.5 if sents[0] <= 2 else 0)
         weight += 0.5 * (len(p.key.split()) > 1)
         cands.append((weight, -p.first, p, sents))
-    if not cands:
-        return [], links
     cands.sort(key=lambda x: (x[0], x[1]), reverse=True)
+    return [(p, sents) for _w, _f, p, sents in cands]
+
+
+def primary_window(sents: list[int], n_sent: int) -> dict[int, float]:
+    """The sentences read for an article's main player, weighted: his own, the one after each, the lead."""
+    window = {s: 1.0 for s in sents}
+    for s in sents:
+        if s + 1 < n_sent:
+            window.setdefault(s + 1, 0.5)
+    window.setdefault(0, 0.7)
+    for s in range(min(n_sent, 3)):
+        window.setdefault(s, 0.4)
+    return window
+
+
+def build(ctx: Context, players: list[Player], rw: dict[str, set[str]], neg: set[str],
+          fee_of: Callable[[list[int], list[int], bool], Fee | None],
+          evidence_of: Callable[[int], str], models=None, collect: list | None = None,
+          ) -> tuple[list[Claim], list[dict[str, list[float]]]]:
+    """The claims of one article, with, for each claim, the role evidence of the clubs around its player
+    (``{club: [to, from, seen]}``). With ``models`` (:class:`~.learned.Models`) the learned models decide
+    over every (player, club) candidate, the rules' own claims among their features; without, the rules
+    decide. ``collect`` receives ``(ctx, neg, candidates, fee_of)`` (for training)."""
+    if not players or not ctx.clubs:
+        return [], []
+    ranked = rank_players(ctx, players, rw)
+    claims, links = _rule_claims(ctx, players, ranked, rw, neg, fee_of, evidence_of)
+    if models is None and collect is None:
+        return claims, links
+    from mercato.understand import decide
+
+    cands = decide.candidates(ctx, ranked, rw, neg, claims)
+    if collect is not None:
+        collect.append((ctx, neg, cands, fee_of))
+    if models is None:
+        return claims, links
+    return decide.decide(ctx, cands, models, neg, fee_of, evidence_of)
+
+
+def _rule_claims(ctx: Context, players: list[Player], ranked: list[tuple[Player, list[int]]], rw: dict[str, set[str]], neg: set[str],
+                 fee_of: Callable[[list[int], list[int], bool], Fee | None],
+                 evidence_of: Callable[[int], str]) -> tuple[list[Claim], list[dict[str, list[float]]]]:
+    """The hand-written rules: the main player always (when a club is known), others when asserted."""
+    links: list[dict[str, list[float]]] = []
+    n_sent = len(ctx.sent_spans)
+    if not ranked:
+        return [], links
     claims: list[Claim] = []
     claimed_players: set[str] = set()
     named_sents = {ctx.sent_of(ctx.to_folded(s)) for p in players for s, _e in p.mentions}
-    for rank, (_w, _f, p, sents) in enumerate(cands):
+    for rank, (p, sents) in enumerate(ranked):
         primary = rank == 0
         pspans = [(ctx.to_folded(s), ctx.to_folded(e)) for s, e in p.mentions]
         if primary:
-            window = {s: 1.0 for s in sents}
-            for s in sents:
-                if s + 1 < n_sent:
-                    window.setdefault(s + 1, 0.5)
-            window.setdefault(0, 0.7)
-            for s in range(min(n_sent, 3)):
-                window.setdefault(s, 0.4)
+            window = primary_window(sents, n_sent)
         else:
             window = {s: 1.0 for s in sents}
         to, frm, seen = _scores(ctx, window, pspans, rw, near=None if primary else 14)
