@@ -35,26 +35,26 @@ def _outcome_pairs(corpus: training.Corpus, preds: dict[str, dict[str, Any]], id
     return out
 
 
-def run(dirs: Sequence[str | Path], k: int = 5, *, on_progress: Callable[[int], None] | None = None,
-        log_folds: list | None = None, learn: bool = True) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """Out-of-fold predictions for every labelled article of ``dirs`` and their metrics.
+def out_of_fold(dirs: Sequence[str | Path], k: int = 5, *, on_progress: Callable[[int], None] | None = None,
+                log_folds: list | None = None, learn: bool = True
+                ) -> tuple[training.Corpus, dict[str, list[training.Read]], dict[str, int], dict[str, dict[str, Any]]]:
+    """Every labelled article of ``dirs`` read by models learned without its fold, through the whole pipeline:
+    ``(corpus, rules' readings, fold of each id, raw out-of-fold predictions by id)``.
 
     ``log_folds`` (when given) receives ``(scored ids, training ids)`` per fold, for checking the split;
     ``learn=False`` reads with the hand-written rules alone (the baseline the models are measured against)."""
     from mercato.understand import Reader
 
     if k < 2:
-        raise ValueError("--cv needs at least 2 folds")
+        raise ValueError("cross-validation needs at least 2 folds")
     corpus = training.load(dirs)
     fold_of = training.saga_folds(corpus.items, k)
     reads = training.read_all(corpus.items, on_progress)
     reader = Reader(models=None)
     raw: dict[str, dict[str, Any]] = {}
-    fold_ids: list[list[str]] = []
     for f in range(k):
         test = [it for it in corpus.items if fold_of[it.id] == f]
         train_ids = [it.id for it in corpus.items if fold_of[it.id] != f]
-        fold_ids.append([it.id for it in test])
         if log_folds is not None:
             log_folds.append(([it.id for it in test], train_ids))
         if not test:
@@ -68,6 +68,21 @@ def run(dirs: Sequence[str | Path], k: int = 5, *, on_progress: Callable[[int], 
         finally:
             shutil.rmtree(work, ignore_errors=True)
         raw.update({p["id"]: p for p in preds})
+    return corpus, reads, fold_of, raw
+
+
+def calibration_pairs(corpus: training.Corpus, preds: dict[str, dict[str, Any]], ids: Sequence[str] | None = None
+                      ) -> list[tuple[float, float]]:
+    """(likelihood, outcome) pairs to fit the calibration on."""
+    return _outcome_pairs(corpus, preds, [it.id for it in corpus.items] if ids is None else ids)
+
+
+def run(dirs: Sequence[str | Path], k: int = 5, *, on_progress: Callable[[int], None] | None = None,
+        log_folds: list | None = None, learn: bool = True) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Out-of-fold predictions for every labelled article of ``dirs`` (likelihoods calibrated per fold on the
+    other folds) and their metrics."""
+    corpus, _reads, fold_of, raw = out_of_fold(dirs, k, on_progress=on_progress, log_folds=log_folds, learn=learn)
+    fold_ids = [[i for i, f in fold_of.items() if f == g] for g in range(k)]
     # calibration: each fold's likelihoods scaled by what the other folds' out-of-fold likelihoods did
     final = {i: dict(p) for i, p in raw.items()}
     for f, ids in enumerate(fold_ids):

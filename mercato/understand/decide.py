@@ -91,6 +91,13 @@ def decide(ctx: cl.Context, cands: list[PlayerCands], models: Models, neg: set[s
             if p >= models.threshold:
                 scored.append((p, pc, cand))
     scored.sort(key=lambda t: -t[0])
+    # the article's main claim: the rules' main claim when the model keeps it (sagas are grouped by it), else
+    # the likeliest claim of the likeliest player
+    main = next((t for t in scored if t[1].rank == 0 and t[1].rule_stage and t[2].club == next(iter(t[1].rule_stage))),
+                next((t for t in scored if t[1].rank == 0), None))
+    if main is not None:
+        scored.remove(main)
+        scored.insert(0, main)
     claims: list[Claim] = []
     links: list[dict[str, list[float]]] = []
     primary_done = False
@@ -100,6 +107,8 @@ def decide(ctx: cl.Context, cands: list[PlayerCands], models: Models, neg: set[s
             q = models.origin.p(of)
             if q > best_p:
                 best, best_p = o.club, q
+        if cand.club in pc.rule_stage and pc.rule_from and pc.rule_from != cand.club:
+            best = pc.rule_from  # the rules read this move too: their origin (measured better than the model's)
         rstage, rhedged = rule_stage_for(ctx, pc, cand, neg)
         primary = pc.rank == 0 and not primary_done
         pspans = [(ctx.to_folded(s), ctx.to_folded(e)) for s, e in pc.player.mentions]
@@ -117,6 +126,9 @@ def decide(ctx: cl.Context, cands: list[PlayerCands], models: Models, neg: set[s
         claims.append(Claim(player=pc.player.name, from_club=best, to_club=cand.club, stage=Stage(stage),
                             fee=fee, evidence=evidence_of(sent), hedged=rhedged, primary=primary,
                             confidence=round(p, 3), reasons=tuple(reasons)))
+        # the role evidence, for the link reconciliation across articles, on the player's likeliest claim only
+        # (it moves one claim per player to the club the other articles agree on; suitors stay as read)
+        first = not any(c.player == pc.player.name for c in claims[:-1])
         links.append({o.club: [round(o.scores[0], 3), round(o.scores[1], 3), round(o.scores[2], 3)]
-                      for o in pc.pairs if o.scores[2] > 0})
+                      for o in pc.pairs if o.scores[2] > 0} if first else {})
     return claims, links

@@ -42,6 +42,10 @@ def _bucket(n: float, edges: tuple[float, ...]) -> str:
     return f">{edges[-1]}"
 
 
+def _latin(s: str) -> bool:
+    return all(ord(ch) < 0x250 or not ch.isalpha() for ch in s)
+
+
 def _log(x: float) -> float:
     return math.log1p(max(0.0, x))
 
@@ -89,7 +93,12 @@ def _min_distance(ctx, pspans: list[tuple[int, int]], club_refs: list) -> tuple[
 
 
 def player_features(ctx, p, rank: int, sents: list[int]) -> dict[str, float]:
+    words = p.name.split()
     return {
+        f"p.words={min(len(words), 4)}": 1.0,
+        "p.lowercase_word": float(any(w[:1].islower() for w in words)),  # a transliteration gone astray
+        "p.transliterated": float(not any(ctx.original[s:e].isascii() or _latin(ctx.original[s:e])
+                                          for s, e in p.mentions)),
         f"p.rank={min(rank, 3)}": 1.0,
         "p.mentions": _log(len(p.mentions)),
         "p.headline": float(sents[0] == 0),
@@ -107,6 +116,9 @@ def pair_features(ctx, cand: Candidate, club_refs: list, all_scores: dict[str, t
     to, frm, seen = cand.scores
     f = dict(player_features(ctx, p, cand.rank, cand.sents))
     f.update({"to": _log(to), "from": _log(frm), "seen": _log(seen), "to-from": max(-3.0, min(3.0, to - frm))})
+    f[f"to_rank={min(2, sum(s[0] > to for s in all_scores.values()))}"] = 1.0
+    f[f"from_rank={min(2, sum(s[1] > frm for s in all_scores.values()))}"] = 1.0
+    f[f"seen_rank={min(2, sum(s[2] > seen for s in all_scores.values()))}"] = 1.0
     if to > 0 and to >= max(s[0] for s in all_scores.values()):
         f["to_max"] = 1.0
     if frm > 0 and frm >= max(s[1] for s in all_scores.values()):

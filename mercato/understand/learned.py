@@ -17,6 +17,7 @@ import contextlib
 import functools
 import json
 import math
+import os
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -163,6 +164,10 @@ def calibrate(p: float) -> float:
 
 @functools.cache
 def shipped() -> Models | None:
-    """The models shipped with the package (None when the package has none: the rules decide alone)."""
+    """The models to read with: the file named by ``MERCATO_MODELS`` (``mercato train --out``), else those
+    shipped with the package (None when the package has none: the rules decide alone)."""
+    env = os.environ.get("MERCATO_MODELS")
+    if env:
+        return read(env)
     p = default_path()
     return read(p) if p.is_file() else None

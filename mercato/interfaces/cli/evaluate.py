@@ -1,4 +1,5 @@
-"""`mercato evaluate DIR`: the whole pipeline on a temporary store, predictions and the scorer's metrics."""
+"""`mercato evaluate DIR…` and `mercato train DIR… --out FILE`: the scorer's metrics on labelled corpora (as
+they stand, or cross-validated by saga) and the learned models retrained on them."""
 
 from __future__ import annotations
 
@@ -11,10 +12,15 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from mercato.errors import MercatoError
 from mercato.interfaces.cli._common import JsonOption, console, err_console, fail, print_json, progress
 
 _MAIN = ("lang_acc", "transfer_acc", "negative_f1", "claim_pair_f1", "claim_pair_p", "claim_pair_r",
          "claim_triple_f1", "stage_acc", "fee_acc", "source_f1", "saga_bcubed_f1", "brier", "brier_skill")
+_LANG_COLS = ("articles", "lang_acc", "transfer_acc", "claim_pair_f1", "claim_triple_f1", "stage_acc", "fee_acc",
+              "source_f1")
+
+Dirs = Annotated[list[Path], typer.Argument(help="Directories with articles.jsonl (and labels.jsonl, sagas.json).")]
 
 
 def _gold_outcomes(directory: Path) -> dict[str, Any]:
@@ -22,21 +28,43 @@ def _gold_outcomes(directory: Path) -> dict[str, Any]:
     return json.loads(p.read_text(encoding="utf-8")) if p.is_file() else {}
 
 
+def _check(dirs: list[Path], labelled: bool) -> None:
+    for d in dirs:
+        if not (d / "articles.jsonl").is_file():
+            fail(f"{d} has no articles.jsonl")
+        if labelled and not (d / "labels.jsonl").is_file():
+            fail(f"{d} has no labels.jsonl (cross-validation and training need labelled articles)")
+
+
 def evaluate(
-    directory: Annotated[Path, typer.Argument(help="A directory with articles.jsonl (and labels.jsonl, sagas.json).")],
+    directories: Dirs,
+    cv: Annotated[int, typer.Option("--cv", help="Cross-validate with K folds grouped by saga: the models are "
+                                                 "learned again without each fold, and scored on it.")] = 0,
+    rules: Annotated[bool, typer.Option("--rules", help="Read with the hand-written rules alone (the baseline).")]
+    = False,
     predictions: Annotated[Path | None, typer.Option("--predictions", help="Write the predictions (JSONL) here.")] = None,
     report: Annotated[Path | None, typer.Option("--report", help="Write predictions, metrics and a report here.")] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Run the pipeline on DIR in a temporary store (its `lang` field ignored) and score it when labelled."""
+    """Run the pipeline on DIR… in a temporary store (their `lang` field ignored) and score it when labelled.
+
+    With --cv K the figures are on sagas the models never saw: the labelled articles of all DIRs are split into
+    K folds by saga, each fold read by models trained on the others."""
     from mercato import evaluation
 
-    if not (directory / "articles.jsonl").is_file():
-        fail(f"{directory} has no articles.jsonl")
+    if cv or len(directories) > 1:
+        _check(directories, labelled=True)
+        return _evaluate_many(directories, cv, rules, predictions, as_json)
+    directory = directories[0]
+    _check(directories, labelled=False)
     work = Path(tempfile.mkdtemp(prefix="mercato-eval-"))
     try:
         with progress("evaluating") as advance:
-            preds, store = evaluation.predict(directory, work_dir=work, on_progress=advance)
+            from mercato.understand import Reader
+
+            preds, store = evaluation.predict_rows(evaluation._read_jsonl(directory / "articles.jsonl"),
+                                                   work_dir=work, on_progress=advance,
+                                                   reader=Reader(models=None) if rules else None)
         if predictions:
             evaluation.write_predictions(preds, predictions)
         result = evaluation.score(directory, preds)
@@ -44,18 +72,9 @@ def evaluate(
             report.mkdir(parents=True, exist_ok=True)
             evaluation.write_predictions(preds, report / "predictions.jsonl")
             (report / "metrics.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-            from mercato import stories
+            from mercato.stories import report as story_report
 
-            writer = getattr(getattr(stories, "report", None), "write_report", None)
-            if writer is None:
-                try:
-                    from mercato.stories import report as story_report
-
-                    writer = getattr(story_report, "write_report", None)
-                except ImportError:
-                    writer = None
-            if writer is not None:
-                writer(store, report, _gold_outcomes(directory))
+            story_report.write_report(store, report, _gold_outcomes(directory))
         store.engine.dispose()
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -65,24 +84,83 @@ def evaluate(
         else:
             err_console.print(f"{len(preds)} articles read; no labels.jsonl, nothing to score")
         return
+    _show(result, f"evaluation of {directory}", as_json)
+
+
+def _evaluate_many(dirs: list[Path], k: int, rules: bool, predictions: Path | None, as_json: bool) -> None:
+    from mercato import crossval, evaluation, training
+
+    try:
+        if k:
+            with progress(f"cross-validating ({k} folds by saga)") as advance:
+                preds, result = crossval.run(dirs, k, on_progress=advance, learn=not rules)
+        else:
+            from mercato.understand import Reader
+
+            corpus = training.load(dirs)
+            with progress("evaluating") as advance:
+                preds, store = evaluation.predict_rows([it.row for it in corpus.items], on_progress=advance,
+                                                       reader=Reader(models=None) if rules else None)
+                store.engine.dispose()
+            result = crossval.score(corpus, preds, {}, 0)
+            result.pop("cv", None)
+    except (MercatoError, ValueError) as exc:
+        fail(exc)
+    if predictions:
+        evaluation.write_predictions(preds, predictions)
+    title = (f"cross-validated by saga, {k} folds" if k else "evaluation") + f" over {', '.join(map(str, dirs))}"
+    _show(result, title, as_json)
+
+
+def _show(result: dict[str, Any], title: str, as_json: bool) -> None:
     if as_json:
         print_json(result)
         return
-    t = Table(title=f"evaluation of {directory}")
+    t = Table(title=title)
     t.add_column("metric")
     t.add_column("value", justify="right")
     for k in _MAIN:
         if k in result:
             t.add_row(k, f"{result[k]:.3f}")
     console.print(t)
-    per = result.get("per_language", {})
-    if per:
-        cols = ("articles", "lang_acc", "transfer_acc", "claim_pair_f1", "claim_triple_f1", "stage_acc", "fee_acc",
-                "source_f1")
-        pt = Table(title="per language")
-        pt.add_column("lang")
-        for c in cols:
+    for name, per in (("per corpus", result.get("per_corpus", {})), ("per language", result.get("per_language", {}))):
+        if not per:
+            continue
+        pt = Table(title=name)
+        pt.add_column("corpus" if name == "per corpus" else "lang")
+        for c in _LANG_COLS:
             pt.add_column(c, justify="right")
-        for lang, m in per.items():
-            pt.add_row(lang, *[(str(m[c]) if c == "articles" else f"{m[c]:.2f}") if c in m else "-" for c in cols])
+        for key, m in per.items():
+            pt.add_row(key, *[(str(m[c]) if c == "articles" else f"{m[c]:.2f}") if c in m else "-" for c in _LANG_COLS])
         console.print(pt)
+
+
+def train(
+    directories: Dirs,
+    out: Annotated[Path, typer.Option("--out", help="Write the models (JSON weights) here.")],
+    folds: Annotated[int, typer.Option("--folds", help="Folds (grouped by saga) for the out-of-fold likelihoods "
+                                                       "the calibration is fitted on.")] = 5,
+    as_json: JsonOption = False,
+) -> None:
+    """Learn the reader's claim, origin and stage models from labelled DIR…, and the likelihood calibration from
+    their out-of-fold predictions; write them as JSON weights to --out. Use them with MERCATO_MODELS=FILE, or copy
+    them over mercato/data/models/reader.json to ship them."""
+    from mercato import training
+
+    _check(directories, labelled=True)
+    try:
+        import sklearn  # noqa: F401
+    except ImportError:
+        fail("training needs scikit-learn: pip install 'mercato[train]'")
+    try:
+        with progress("training") as advance:
+            models = training.train(directories, folds=folds, on_progress=advance)
+    except (MercatoError, ValueError) as exc:
+        fail(exc)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    models.save(out)
+    info = {"out": str(out), **models.meta, "threshold": models.threshold, "calibration": models.calibration}
+    if as_json:
+        print_json(info)
+    else:
+        console.print(f"models written to {out}: {json.dumps(info, default=str)}")
