@@ -85,18 +85,18 @@ def decide(ctx: cl.Context, cands: list[PlayerCands], models: Models, neg: set[s
            ) -> tuple[list[Claim], list[dict[str, list[float]]]]:
     """Claims from the candidates: the pairs the claim model accepts (most probable first)."""
     scored = []
+    main = None
     for pc in cands:
+        rule_main = next(iter(pc.rule_stage), None) if pc.rank == 0 else None
         for cand in pc.pairs:
             p = models.claim.p(cand.features)
-            if p >= models.threshold:
+            if cand.club == rule_main:
+                # the article's main claim: the rules' (sagas are grouped by it), kept whatever its probability
+                main = (p, pc, cand)
+            elif p >= models.threshold:
                 scored.append((p, pc, cand))
     scored.sort(key=lambda t: -t[0])
-    # the article's main claim: the rules' main claim when the model keeps it (sagas are grouped by it), else
-    # the likeliest claim of the likeliest player
-    main = next((t for t in scored if t[1].rank == 0 and t[1].rule_stage and t[2].club == next(iter(t[1].rule_stage))),
-                next((t for t in scored if t[1].rank == 0), None))
     if main is not None:
-        scored.remove(main)
         scored.insert(0, main)
     claims: list[Claim] = []
     links: list[dict[str, list[float]]] = []

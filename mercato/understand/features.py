@@ -92,6 +92,30 @@ def _min_distance(ctx, pspans: list[tuple[int, int]], club_refs: list) -> tuple[
     return best, before
 
 
+def near_cues(ctx, pspans: list[tuple[int, int]], neg: set[str], words: int = 8) -> dict[str, float]:
+    """Stage cues close to the player's mentions: within ``words`` words in the same sentence (``near:``), and
+    the class of the nearest one (``nearest:``) — the clause about him rather than the whole sentence."""
+    f: dict[str, float] = {}
+    best: tuple[int, str] | None = None
+    for ps, pe in pspans:
+        s = ctx.sent_of(ps)
+        for c in ctx.cues_by_sent.get(s, []):
+            if not c.kind.startswith(("stage.", "modality.")):
+                continue
+            lo, hi = (pe, c.start) if pe <= c.start else (c.end, ps)
+            d = len(ctx.folded[lo:hi].split()) if hi > lo else 0
+            k = c.kind
+            if k.startswith("stage.") and any(w in neg for w in ctx.words_before(c.start, 5).split()):
+                k = "neg." + k[6:]
+            if d <= words:
+                f[f"near:{k}"] = 1.0
+            if k.startswith(("stage.", "neg.")) and (best is None or d < best[0]):
+                best = (d, k)
+    if best is not None:
+        f[f"nearest:{best[1]}"] = 1.0
+    return f
+
+
 def player_features(ctx, p, rank: int, sents: list[int]) -> dict[str, float]:
     words = p.name.split()
     return {
