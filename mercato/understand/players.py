@@ -336,14 +336,14 @@ def _spelled(name: str, surface: str) -> str:
 def _known_single(latin: str, key: str, kb, known: Callable[[str], bool], endings: tuple[str, ...]) -> str | None:
     """The name a single word stands for when the knowledge base knows it: a mononym or known-as name
     ("Pedri"), or a surname (perhaps inflected) one player of note carries ("Højlund", "Modrića"); never a
-    common word of the language, nor a given name that is no player of note's mononym."""
+    common word of the language, nor a given name (unless a player of note goes by it alone)."""
     if len(key) < 4 or known(latin):
         return None
     p = kb.by_mononym(key)
     if p and (p.noted or key not in first_names()):
         return p.name
     sur = kb.uninflect(key, endings)
-    if sur:
+    if sur and sur not in first_names():  # "Antonio", "Michael" alone: a given name, not a surname
         p = kb.by_surname(sur)
         if p:
             return p.name
