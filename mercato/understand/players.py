@@ -10,7 +10,10 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from mercato.understand.gazetteer import fold_key
+from mercato.understand.gazetteer import fold_key as _fold_key
+
+#: words and names recur across articles: their folds are kept
+fold_key = functools.lru_cache(maxsize=1 << 16)(_fold_key)
 
 _APOS_SUFFIX = re.compile(r"['’][a-zçğıöşü]{1,5}$")  # Turkish case endings: "Yılmaz'ın", "Sane'nin"
 _TOKEN = re.compile(r"[^\W\d_][\w’'\-.]*[^\W_]|[^\W\d_]")
