@@ -315,7 +315,7 @@ def build(ctx: Context, players: list[Player], rw: dict[str, set[str]], neg: set
         if all(ctx.has_cue(s, "modality.past") for s in sents):
             continue  # named only in background ("the record holder was Havertz, who moved in 2020")
         weight = len(p.mentions) + (3 if sents[0] == 0 else 1.5 if sents[0] <= 2 else 0)
-        weight += 0.5 * (len(p.key.split()) > 1)
+        weight += 0.5 * (len(p.key.split()) > 1 and p.written_full)
         cands.append((weight, -p.first, p, sents))
     if not cands:
         return [], links

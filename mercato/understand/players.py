@@ -25,6 +25,7 @@ class Player:
     key: str  # folded full name
     surname: str  # folded last token
     mentions: list[tuple[int, int]] = field(default_factory=list)  # original offsets
+    written_full: bool = True  # False: the text names him by one word only, the full name is known elsewhere
 
     @property
     def first(self) -> int:
@@ -244,7 +245,7 @@ def find_players(text: str, blocked: list[tuple[int, int]], stop: set[str], part
             fk = fold_key(full)
             p = players.get(fk)
             if p is None:
-                p = players[fk] = Player(full, fk, fk.split()[-1])
+                p = players[fk] = Player(full, fk, fk.split()[-1], written_full=False)
                 by_surname.setdefault(k, []).append(p)
             p.mentions.append((s, e))
     for p in players.values():
