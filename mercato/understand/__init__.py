@@ -65,6 +65,8 @@ class Reader:
             d["negation"] = {fold_key(w) for w in lex.words("modality.negation")}
             d["stop"] = set(lex.words("names.stop"))
             d["particles"] = set(lex.words("names.particles"))
+            # case endings of names (longest first), tried off a word to find a known surname ("Modrića")
+            d["endings"] = tuple(sorted({fold_key(x) for x in lex.words("names.endings")}, key=len, reverse=True))  # type: ignore[assignment]
             d["_fee"] = fee_words(lex)  # type: ignore[assignment]
             d["_lex"] = lex  # type: ignore[assignment]
             self._rw[lang] = d
@@ -108,7 +110,7 @@ class Reader:
         ctx.clubs = [cl.ClubRef(h.name, to_f(h.start), to_f(h.end), ctx.sent_of(to_f(h.start))) for h in club_hits]
         blocked = [(h.start, h.end) for h in club_hits] + [(h.start, h.end) for h in outlet_hits]
         players = find_players(text, blocked, w["stop"], w["particles"], w["player_of"], lang=lang,
-                               surnames=surnames)
+                               surnames=surnames, endings=w["endings"])
 
         def evidence_of(sent_idx: int) -> str:
             if not sent_o:

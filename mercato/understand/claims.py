@@ -309,7 +309,7 @@ def rank_players(ctx: Context, players: list[Player], rw: dict[str, set[str]]) -
         if all(ctx.has_cue(s, "modality.past") for s in sents):
             continue  # named only in background ("the record holder was Havertz, who moved in 2020")
         weight = len(p.mentions) + (3 if sents[0] == 0 else 1.5 if sents[0] <= 2 else 0)
-        weight += 0.5 * (len(p.key.split()) > 1)
+        weight += 0.5 * (len(p.key.split()) > 1 and p.written_full)
         cands.append((weight, -p.first, p, sents))
     cands.sort(key=lambda x: (x[0], x[1]), reverse=True)
     return [(p, sents) for _w, _f, p, sents in cands]

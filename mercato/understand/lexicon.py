@@ -34,7 +34,7 @@ SCHEMA: dict[str, tuple[str, ...]] = {
     "fee": ("million", "thousand", "euro", "pound", "dollar", "salary", "clause", "asking", "loan_fee", "option",
             "addons", "upto", "total", "free", "years"),
     "topic": ("transfer", "match", "injury"),
-    "names": ("stop", "particles"),
+    "names": ("stop", "particles", "endings"),
 }
 
 

@@ -10,7 +10,10 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from mercato.understand.gazetteer import fold_key
+from mercato.understand.gazetteer import fold_key as _fold_key
+
+#: words and names recur across articles: their folds are kept
+fold_key = functools.lru_cache(maxsize=1 << 16)(_fold_key)
 
 _APOS_SUFFIX = re.compile(r"['’][a-zçğıöşü]{1,5}$")  # Turkish case endings: "Yılmaz'ın", "Sane'nin"
 _TOKEN = re.compile(r"[^\W\d_][\w’'\-.]*[^\W_]|[^\W\d_]")
@@ -22,6 +25,7 @@ class Player:
     key: str  # folded full name
     surname: str  # folded last token
     mentions: list[tuple[int, int]] = field(default_factory=list)  # original offsets
+    written_full: bool = True  # False: the text names him by one word only, the full name is known elsewhere
 
     @property
     def first(self) -> int:
@@ -137,12 +141,18 @@ def _greek_nominative(latin: str) -> str:
 
 def find_players(text: str, blocked: list[tuple[int, int]], stop: set[str], particles: set[str],
                  roles: set[str] | None = None, lang: str | None = None,
-                 surnames: dict[str, str] | None = None) -> list[Player]:
+                 surnames: dict[str, str] | None = None, endings: tuple[str, ...] = ()) -> list[Player]:
     """Name spans of ``text`` outside ``blocked`` spans (clubs, outlets); full names first, surnames joined.
-    ``surnames`` (folded surname → registry name) lets a surname alone stand for a known player."""
+    ``surnames`` (folded surname → registry name) lets a surname alone stand for a known player. Names the
+    player knowledge base knows take its spelling; a mononym or a surname alone it knows is a player; a run of
+    capitalised words keeps the known name inside it; ``endings`` (folded case endings of the language) are
+    tried off a word to find a known surname ("Modrića")."""
+    from mercato.understand.knowledge import knowledge
     from mercato.understand.transliterate import script_of, to_latin
 
-    known = _dictionary(lang)
+    kb = knowledge()
+    known = _unless_known(_dictionary(lang), kb, endings)
+    glue = _glue(stop, known, kb)
 
     blocked_at = set()
     for s, e in blocked:
@@ -178,6 +188,13 @@ def find_players(text: str, blocked: list[tuple[int, int]], stop: set[str], part
         while len(words) > 1 and fold_key(words[0]) in roles:  # "Angreifer Nicolas Jackson"
             s = text.index(words[1], s)
             words = words[1:]
+        inside = _known_inside(words, kb, glue, endings)
+        if inside != words:
+            try:
+                s = text.index(inside[0], s)
+            except ValueError:
+                pass
+            words = inside
         if len(words) > 4:
             continue
         trimmed = trim_name(words, known, particles)
@@ -197,6 +214,7 @@ def find_players(text: str, blocked: list[tuple[int, int]], stop: set[str], part
         if len(words) == 1:
             singles.append((s, e, latin))
             continue
+        latin = _canonical(latin, kb, endings)
         key = fold_key(latin)
         p = players.get(key)
         if p is None:
@@ -223,6 +241,13 @@ def find_players(text: str, blocked: list[tuple[int, int]], stop: set[str], part
                 p = players[fk] = Player(full, fk, fk.split()[-1])
                 by_surname.setdefault(k, []).append(p)
             p.mentions.append((s, e))
+        elif (full := _known_single(latin, k, kb, known, endings)) is not None:
+            fk = fold_key(full)
+            p = players.get(fk)
+            if p is None:
+                p = players[fk] = Player(full, fk, fk.split()[-1], written_full=False)
+                by_surname.setdefault(k, []).append(p)
+            p.mentions.append((s, e))
     for p in players.values():
         p.mentions.sort()
     return sorted(players.values(), key=lambda p: p.first)
@@ -237,3 +262,93 @@ def _close(a: str, b: str) -> bool:
     from rapidfuzz.distance import Levenshtein
 
     return Levenshtein.distance(a, b) <= 1 and a[:3] == b[:3]
+
+
+def _unless_known(known: Callable[[str], bool], kb, endings: tuple[str, ...]) -> Callable[[str], bool]:
+    """The dictionary test, except for the surname or mononym of a player of note (a dictionary may list
+    "Szoboszlainak")."""
+    def test(word: str) -> bool:
+        if not known(word):
+            return False
+        base = kb.uninflect(fold_key(word), endings)
+        p = base and (kb.by_surname(base) or kb.by_mononym(base))
+        return not (p and p.noted)
+    return test
+
+
+def _glue(stop: set[str], known: Callable[[str], bool], kb) -> Callable[[str], bool]:
+    """Is a capitalised word glued to a name rather than part of it? A stop word, a country, or a common word
+    that is no given name ("Hoewel Højlund", "Croatia Luka Modrić", "Confirm Florian Wirtz Signing")."""
+    given = first_names()
+
+    def glue(word: str) -> bool:
+        k = fold_key(word)
+        return (word in stop or word.lower() in stop or k in kb.nations
+                or (k not in given and k not in kb.mono and known(word)))
+    return glue
+
+
+def _known_inside(words: list[str], kb, glue: Callable[[str], bool], endings: tuple[str, ...]) -> list[str]:
+    """The known name inside a run of capitalised words: the run itself when the knowledge base knows it (or
+    knows nothing in it); else the longest known full name in it; else a known surname or mononym at its end
+    when every word before it is glue."""
+    n = len(words)
+    if n < 2:
+        return words
+    keys = [fold_key(w) for w in words]
+    if kb.by_name(" ".join(keys)):
+        return words
+    for size in range(n - 1, 1, -1):
+        for i in range(n - size + 1):
+            if kb.by_name(" ".join(keys[i:i + size])):
+                return words[i:i + size]
+    last = kb.uninflect(keys[-1], endings) if keys[-1] else None
+    if last and (kb.by_surname(last) or kb.by_mononym(last)) and all(glue(w) for w in words[:-1]) \
+            and not any(k in kb.first_of.get(last, ()) for k in keys[:-1]):
+        return words[-1:]
+    return words
+
+
+def _canonical(latin: str, kb, endings: tuple[str, ...]) -> str:
+    """A full name in the knowledge base's spelling ("Rasmus Hojlund" → "Rasmus Højlund"); an inflected one
+    ("Luku Modrića") too, when its surname comes back with an ending and its first name starts alike."""
+    key = fold_key(latin)
+    p = kb.by_name(key)
+    if p:
+        return _spelled(p.name, latin)
+    words = key.split()
+    if endings and len(words) >= 2:
+        sur = kb.uninflect(words[-1], endings)
+        if sur and sur != words[-1]:
+            cands = {c.name for c in kb.surname.get(sur, ()) if fold_key(c.name).split()[0][:3] == words[0][:3]}
+            if len(cands) == 1:
+                return cands.pop()
+    return latin
+
+
+def _spelled(name: str, surface: str) -> str:
+    """The knowledge base's name, each word of it that has no diacritic written as the text has it when the
+    text's word folds alike and has them ("Sebastian Szymanski" read as "Szymański")."""
+    seen = {fold_key(w): w for w in surface.split()}
+    out = []
+    for w in name.split():
+        t = seen.get(fold_key(w))
+        out.append(t if t and w.isascii() and not t.isascii() else w)
+    return " ".join(out)
+
+
+def _known_single(latin: str, key: str, kb, known: Callable[[str], bool], endings: tuple[str, ...]) -> str | None:
+    """The name a single word stands for when the knowledge base knows it: a mononym or known-as name
+    ("Pedri"), or a surname (perhaps inflected) one player of note carries ("Højlund", "Modrića"); never a
+    common word of the language, nor a given name (unless a player of note goes by it alone)."""
+    if len(key) < 4 or known(latin):
+        return None
+    p = kb.by_mononym(key)
+    if p and (p.noted or key not in first_names()):
+        return p.name
+    sur = kb.uninflect(key, endings)
+    if sur and sur not in first_names():  # "Antonio", "Michael" alone: a given name, not a surname
+        p = kb.by_surname(sur)
+        if p:
+            return p.name
+    return None

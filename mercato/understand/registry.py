@@ -23,6 +23,13 @@ SURNAME_MIN = 0.9
 FIRST_MIN = 0.8
 
 
+def _known(name: str) -> bool:
+    """The knowledge base names a player so, spelled so."""
+    from mercato.understand.knowledge import knowledge
+
+    return knowledge().canonical(name) == name
+
+
 def _tokens(name: str) -> list[str]:
     return [t for t in fold_key(name).split() if t]
 
@@ -39,7 +46,10 @@ class PlayerRegistry:
 
     @staticmethod
     def is_canonical(name: str, lang: str | None) -> bool:
-        """A name can be canonical when it has at least two words and comes from a Latin-script article."""
+        """A name can be canonical when the player knowledge base spells it so (a mononym too: "Pedri"), or
+        when it has at least two words and comes from a Latin-script article."""
+        if _known(name):
+            return True
         return (lang or "") not in NON_LATIN and len(_tokens(name)) >= 2
 
     def add(self, name: str, n: int = 1) -> None:
@@ -68,7 +78,7 @@ class PlayerRegistry:
         canonical itself or matches none."""
         toks = _tokens(name)
         key = " ".join(toks)
-        if not toks or key in self.count:
+        if not toks or key in self.count or _known(name):
             return None
         best: tuple[float, float, int, str] | None = None
         for t in toks:

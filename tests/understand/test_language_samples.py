@@ -120,8 +120,6 @@ def test_russian_official_adverb_does_not_negate(reader: Reader) -> None:
                          Stage.DONE, "RB Leipzig"))
 
 
-@pytest.mark.xfail(reason="engine: inflected player names (genitive 'Piotra Zielińskiego') are not reduced to "
-                          "the nominative", strict=False)
 def test_polish_inflected_player_name(reader: Reader) -> None:
     check(reader, "pl", ("Transfer Piotra Zielińskiego do Juventusu upadł, Napoli zablokowało rozmowy.",
                          "Zieliński", "Juventus", Stage.COLLAPSED, None))
@@ -316,8 +314,6 @@ def test_ukrainian_name_without_ukrainian_letters_gets_ukrainian_spelling(reader
                          "Mudryk", "Barcelona", Stage.LOAN, "Chelsea"))
 
 
-@pytest.mark.xfail(reason="engine: Finnish object case glues -n to the player's name ('Isakin'), which is not "
-                          "reduced to the nominative", strict=False)
 def test_finnish_inflected_player_name(reader: Reader) -> None:
     u = reader.read(art("Liverpool hankki Alexander Isakin Newcastlesta."))
     assert [(c.player, c.to_club) for c in u.claims][:1] == [("Alexander Isak", "Liverpool")]

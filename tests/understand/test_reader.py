@@ -20,7 +20,7 @@ def test_english_claim_with_roles_stage_fee_and_source(reader: Reader) -> None:
                         "according to Sky Sports. The Brazilian joins Chelsea on a seven-year contract."))
     assert u.lang == "en" and u.is_transfer
     c = u.claims[0]
-    assert c.player == "Joao Pedro"
+    assert c.player == "João Pedro"  # the knowledge base's spelling
     assert c.to_club == "Chelsea"
     assert "Brighton" in (c.from_club or "")
     assert c.stage is Stage.DONE
