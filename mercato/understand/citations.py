@@ -38,6 +38,12 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return lo, min(his) if his else len(text)
 
 
+def _listed_lowercase(outlets: Any, h: Any) -> bool:
+    """True when the gazetteer lists the name exactly as written in lowercase ("dpa", "tz")."""
+    rec = outlets.get(h.name) if hasattr(outlets, "get") else None
+    return rec is not None and h.surface in (rec.name, *rec.aliases)
+
+
 def _in_link(text: str, start: int, end: int) -> bool:
     """True when the name is part of a URL or path ("https://www.sky.it/...", "sport.sky.it/calcio")."""
     tok_start = max(text.rfind(ch, 0, start) for ch in " \n\t") + 1
@@ -80,8 +86,9 @@ def find_citations(text: str, folded: str, index: list[int], outlets: Any, lex: 
     for h in hits:
         if h.name in out:
             continue
-        if not h.capitalised and h.surface.lower() == h.surface and len(h.surface) <= 4:
-            continue  # "as", "sport" in running text
+        if not h.capitalised and h.surface.lower() == h.surface and len(h.surface) <= 4 \
+                and not _listed_lowercase(outlets, h):
+            continue  # "as", "sport" in running text, but the agency "dpa" is written so
         if _in_link(text, h.start, h.end):
             continue
         so, eo = _sentence_bounds(text, h.start, h.end)
