@@ -91,3 +91,25 @@ def test_the_claim_fee_comes_from_the_sentences_about_the_claim() -> None:
     cunha = fees.fee_for(folded, amounts, spans, [0], [0], fw=fw, fallback=False)
     assert cunha is not None and cunha.eur_m == 75.0
     assert fees.fee_for(folded, amounts, spans, [], [], fw=fw, fallback=False) is None
+
+
+@pytest.mark.parametrize(("lang", "text", "eur"), [
+    # an add-on written as a bare number word after "plus" ("más otros tres en variables")
+    ("es", "El club pagará 20 millones de euros más otros tres en variables.", 23.0),
+    ("pt", "O clube vai receber 60 milhões de euros, mais dez em objetivos.", 70.0),
+    ("ca", "Un acord per 55 milions d'euros més set en variables.", 62.0),
+    # an add-on with a number word and "million" but no currency of its own, and a filler word before the unit
+    ("de", "Die Kaufpflicht liegt bei 25 Millionen Euro plus fünf Millionen an Boni.", 30.0),
+    ("de", "Die Sockelablöse beträgt 70 Millionen Euro, fünf weitere Millionen können an Boni folgen.", 75.0),
+    ("sl", "Klub bo iztržil 14 milijonov evrov, zagotovil pa si je še dva milijona evrov bonusov.", 16.0),
+    # a total that already holds its add-ons, spelt out in brackets
+    ("fr", "Un transfert estimé à 80 millions d'euros (70 + 10 millions de bonus).", 80.0),
+])
+def test_add_ons_in_words_are_summed_once(lang: str, text: str, eur: float) -> None:
+    _amounts, article, _claim = read(text, lang)
+    assert article is not None and article.eur_m == pytest.approx(eur)
+
+
+def test_a_number_word_before_a_bonus_word_alone_is_not_an_add_on() -> None:
+    _amounts, article, _claim = read("El Betis pagará 20 millones de euros y un bonus por objetivos.", "es")
+    assert article is not None and article.eur_m == pytest.approx(20.0)
