@@ -162,6 +162,8 @@ def find_amounts(original: str, folded: str, index: list[int], lex: Lexicon, fw:
         if pre and pre[-1][-3:] in ("eur", "gbp", "usd"):
             cur = cur or pre[-1][-3:].upper()
         prev = out[-1] if out else None
+        if prev is not None and len(out) > 1 and _is_conversion(original, index, out[-2], prev):
+            prev = out[-2]  # "€6m (£5.1m) plus €2m": the add-on joins the figure, not its conversion
         bare_addon = False
         if scale is None and unit == "w":
             # "20 millones más otros tres en variables": a number word after "plus" and an amount, then add-ons
@@ -218,6 +220,13 @@ def find_amounts(original: str, folded: str, index: list[int], lex: Lexicon, fw:
         raw = original[index[start]: index[min(stop, len(index)) - 1] + 1].strip() if index else str(value)
         out.append(Amount(start, stop, value_m, cur, kind, up_to, raw))
     return _conversions(out, original, index)
+
+
+def _is_conversion(original: str, index: list[int], a: Amount, b: Amount) -> bool:
+    """True when ``b`` is ``a`` in another currency, in brackets right after it ("€6m (£5.1m)")."""
+    if not index or b.start - a.end > 6 or a.currency == b.currency or b.currency is None:
+        return False
+    return "(" in original[index[a.end - 1]:index[b.start]]
 
 
 def _sums_to(between: str, value_m: float, prev: Amount | None) -> bool:
@@ -337,6 +346,8 @@ def fee_for(folded: str, amounts: Sequence[Amount], sent_spans: Sequence[tuple[i
         if fw is not None and any(_has(folded[s:e], fw["free"]) for s, e in spans):
             return _free()
         if [a for a in inside if a.kind == "salary"]:
+            if free:
+                return _free()  # "transfervrij ... een jaarsalaris van elf miljoen": a free move and its wage
             break  # the sentences about the player give a salary: not a fee
     if fallback:
         pool = _pool(amounts)
