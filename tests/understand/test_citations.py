@@ -67,3 +67,16 @@ def test_a_name_in_another_non_latin_script_is_not_an_alias(reader: Reader) -> N
     # the Bulgarian outlet "Гонг" folds like the Korean "공" (ball): scripts must agree
     assert not [h for h in reader.outlets.find("그는 공 을 찼다") if h.name == "Gong.bg"]
     assert [h.name for h in reader.outlets.find("Гонг пише")] == ["Gong.bg"]
+
+
+@pytest.mark.parametrize(("lang", "text", "source"), [
+    ("es", "Así lo asegura el periodista Ramiro Quintana en la radio.", "Ramiro Quintana"),
+    ("de", "Wie der Journalist Bruno Teixeira berichtet, ist der Wechsel nah.", "Bruno Teixeira"),
+    ("en", "The move is close, according to journalist Anna van Dijk.", "Anna van Dijk"),
+])
+def test_a_person_introduced_as_a_journalist_is_credited(reader: Reader, lang: str, text: str, source: str) -> None:
+    assert source in cited(reader, text, lang)
+
+
+def test_a_journalist_noun_without_a_name_credits_nobody(reader: Reader) -> None:
+    assert cited(reader, "The journalist said that Liverpool want him. Journalist Of The Year awards.", "en") == set()
