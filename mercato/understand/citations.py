@@ -76,6 +76,21 @@ def _named_after_journalist_noun(text: str, index: list[int], cues: Sequence[Cue
     return out
 
 
+_PHOTO = re.compile(r"getty|imago|shutterstock|\bfoto|\bphoto|\bimagen|\bimage\b|\bfotó|\bcredit", re.I)
+
+
+def _photo_credit(text: str, h: Any, hits: Sequence[Any]) -> bool:
+    """True when an agency is credited for a picture ("(Imagen: ANP a través de Getty Images)", "Anadolu via
+    AFP"): a picture word on its line close by, or another agency joined to it by "via" or "/"."""
+    lo = max(text.rfind("\n", 0, h.start) + 1, h.start - 60)
+    hi = text.find("\n", h.end)
+    hi = min(hi if hi >= 0 else len(text), h.end + 60)
+    if _PHOTO.search(text[lo:hi]):
+        return True
+    return any(j is not h and j.kind == "agency" and re.fullmatch(r"\s*(?:via|/)\s*",
+               text[min(h.end, j.end):max(h.start, j.start)], re.I) for j in hits if abs(j.start - h.start) < 40)
+
+
 def _listed_lowercase(outlets: Any, h: Any) -> bool:
     """True when the gazetteer lists the name exactly as written in lowercase ("dpa", "tz")."""
     rec = outlets.get(h.name) if hasattr(outlets, "get") else None
@@ -127,7 +142,7 @@ def find_citations(text: str, folded: str, index: list[int], outlets: Any, lex: 
         if not h.capitalised and h.surface.lower() == h.surface and len(h.surface) <= 4 \
                 and not _listed_lowercase(outlets, h):
             continue  # "as", "sport" in running text, but the agency "dpa" is written so
-        if _in_link(text, h.start, h.end):
+        if _in_link(text, h.start, h.end) or (h.kind == "agency" and _photo_credit(text, h, hits)):
             continue
         so, eo = _sentence_bounds(text, h.start, h.end)
         fs, fe, lo, hi = to_f(h.start), to_f(h.end), to_f(so), to_f(eo)

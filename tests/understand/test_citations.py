@@ -80,3 +80,11 @@ def test_a_person_introduced_as_a_journalist_is_credited(reader: Reader, lang: s
 
 def test_a_journalist_noun_without_a_name_credits_nobody(reader: Reader) -> None:
     assert cited(reader, "The journalist said that Liverpool want him. Journalist Of The Year awards.", "en") == set()
+
+
+@pytest.mark.parametrize("text", [
+    "El extremo del club (Imagen: ANP a través de Getty Images) quiere salir.",
+    "Milan Škriniar (© Serhat Cagdas / Anadolu via AFP) se dohodl s Fenerbahce.",
+])
+def test_an_agency_credited_for_a_picture_is_not_a_source(reader: Reader, text: str) -> None:
+    assert cited(reader, text, "es") & {"ANP", "AFP", "Anadolu Ajansı"} == set()
