@@ -88,3 +88,15 @@ def test_a_journalist_noun_without_a_name_credits_nobody(reader: Reader) -> None
 ])
 def test_an_agency_credited_for_a_picture_is_not_a_source(reader: Reader, text: str) -> None:
     assert cited(reader, text, "es") & {"ANP", "AFP", "Anadolu Ajansı"} == set()
+
+
+def test_the_article_s_own_outlet_is_not_a_cited_source(reader: Reader) -> None:
+    from dataclasses import replace
+
+    from tests.understand.conftest import art
+
+    text = "Secondo Sky Sport e come apprende la redazione di MilanNews.it, il Milan ha chiuso per Walker."
+    page = replace(art(text), url="https://www.milannews.it/mercato/walker")
+    names = {c.name for c in reader.read(page).citations}
+    assert "Milan News" not in names and "Sky Sport" in names
+    assert "Milan News" in {c.name for c in reader.read(art(text)).citations}
