@@ -133,6 +133,9 @@ class Reader:
         claims, links = cl.build(ctx, players, w, neg, fee_of, evidence_of, self.models, collect)
         citations = find_citations(text, folded, index, self.outlets, lex, evidence_at, club_hits, cues=cues,
                                    hits=outlet_hits)
+        own = self.outlets.by_domain(article.url) if article.url else None
+        if own:  # "apprende la redazione di MilanNews.it" on milannews.it: the article's own outlet is no source
+            citations = [c for c in citations if c.name != own]
         is_transfer, score = topic.transfer_score(kinds, len(claims))
         if not is_transfer:  # a match report may mention a finished deal in passing, nothing weaker
             keep = [i for i, c in enumerate(claims) if c.stage in cl.SETTLED]

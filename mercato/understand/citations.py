@@ -38,6 +38,65 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return lo, min(his) if his else len(text)
 
 
+_NAME_WORD = re.compile(r"[^\W\d_][\w'’.-]*")
+_NAME_PARTICLES = {"de", "da", "di", "van", "von", "del", "der", "dos", "le", "la"}
+
+
+def _named_after_journalist_noun(text: str, index: list[int], cues: Sequence[Cue], hits: Sequence[Any],
+                                 clubs: Sequence[Any], stop: set[str]) -> list[tuple[str, str, int]]:
+    """People the text introduces as journalists ("the journalist Tom Bogert", "el periodista Juanmi Sánchez",
+    "transferjournalist Mounir Boualin"): two or three capitalised words right after a journalist noun, when no
+    gazetteer name or club is already there."""
+    taken = [(h.start, h.end) for h in hits] + [(c.start, c.end) for c in clubs]
+    out = []
+    for cue in cues:
+        if cue.kind != "attribution.journalist" or cue.end > len(index):
+            continue
+        pos = index[cue.end - 1] + 1
+        words: list[tuple[int, int]] = []
+        while len(words) < 3:
+            m = _NAME_WORD.match(text, pos + 1) if text[pos:pos + 1] == " " else None
+            if m is None:
+                break
+            word = m.group(0).rstrip(".")
+            if word in stop or not word[0].isupper() and not (word in _NAME_PARTICLES and words):
+                break
+            words.append((m.start(), m.start() + len(word)))
+            pos = m.start() + len(word)
+            if pos < len(text) and text[pos] != " ":
+                break
+        while words and not text[words[-1][0]].isupper():
+            words.pop()
+        if len(words) < 2:
+            continue
+        start, end = words[0][0], words[-1][1]
+        if any(s < end and start < e for s, e in taken):
+            continue
+        out.append((text[start:end], text[start:end], start))
+    return out
+
+
+_PHOTO = re.compile(r"getty|imago|shutterstock|\bfoto|\bphoto|\bimagen|\bimage\b|\bfotó|\bcredit", re.I)
+
+
+def _photo_credit(text: str, h: Any, hits: Sequence[Any]) -> bool:
+    """True when an agency is credited for a picture ("(Imagen: ANP a través de Getty Images)", "Anadolu via
+    AFP"): a picture word on its line close by, or another agency joined to it by "via" or "/"."""
+    lo = max(text.rfind("\n", 0, h.start) + 1, h.start - 60)
+    hi = text.find("\n", h.end)
+    hi = min(hi if hi >= 0 else len(text), h.end + 60)
+    if _PHOTO.search(text[lo:hi]):
+        return True
+    return any(j is not h and j.kind == "agency" and re.fullmatch(r"\s*(?:via|/)\s*",
+               text[min(h.end, j.end):max(h.start, j.start)], re.I) for j in hits if abs(j.start - h.start) < 40)
+
+
+def _listed_lowercase(outlets: Any, h: Any) -> bool:
+    """True when the gazetteer lists the name exactly as written in lowercase ("dpa", "tz")."""
+    rec = outlets.get(h.name) if hasattr(outlets, "get") else None
+    return rec is not None and h.surface in (rec.name, *rec.aliases)
+
+
 def _in_link(text: str, start: int, end: int) -> bool:
     """True when the name is part of a URL or path ("https://www.sky.it/...", "sport.sky.it/calcio")."""
     tok_start = max(text.rfind(ch, 0, start) for ch in " \n\t") + 1
@@ -80,9 +139,10 @@ def find_citations(text: str, folded: str, index: list[int], outlets: Any, lex: 
     for h in hits:
         if h.name in out:
             continue
-        if not h.capitalised and h.surface.lower() == h.surface and len(h.surface) <= 4:
-            continue  # "as", "sport" in running text
-        if _in_link(text, h.start, h.end):
+        if not h.capitalised and h.surface.lower() == h.surface and len(h.surface) <= 4 \
+                and not _listed_lowercase(outlets, h):
+            continue  # "as", "sport" in running text, but the agency "dpa" is written so
+        if _in_link(text, h.start, h.end) or (h.kind == "agency" and _photo_credit(text, h, hits)):
             continue
         so, eo = _sentence_bounds(text, h.start, h.end)
         fs, fe, lo, hi = to_f(h.start), to_f(h.end), to_f(so), to_f(eo)
@@ -104,6 +164,10 @@ def find_citations(text: str, folded: str, index: list[int], outlets: Any, lex: 
         )
         if credited:
             out[h.name] = Citation(name=h.name, kind=h.kind, surface=h.surface, evidence=evidence_at(h.start))
+    stop = set(lex.words("names.stop")) | {"Of"}
+    for name, surface, start in _named_after_journalist_noun(text, index, cues, hits, clubs, stop):
+        if name not in out:
+            out[name] = Citation(name=name, kind="journalist", surface=surface, evidence=evidence_at(start))
     for c in clubs:
         name = getattr(c, "name", None)
         if not name or name in out:

@@ -30,7 +30,9 @@ _NUM = re.compile(r"(\d(?:(?<![a-z0-9]\d)|(?<=eur\d)|(?<=gbp\d)|(?<=usd\d))"
                   r"(?:\s?(m|mn|mln|bn|k))?(?:\s?(eur|gbp|usd)(?=[^a-z]|$))?(?![a-z0-9])")
 _SYMBOL = {"€": "EUR", "£": "GBP", "$": "USD"}
 _GLUE = {"di", "de", "d", "of", "van", "von", "ton", "des", "du", "do", "da"}  # "milioni di euro", "millions d'euros"
-_PLUS = {"plus", "piu", "mas", "mais", "artı", "arti", "dazu", "more"}  # "63,5 Mio. plus 10 Mio. Boni"
+_PLUS = {"plus", "piu", "mas", "mais", "mes", "artı", "arti", "dazu", "more", "alem", "oltre"}
+# "más otros tres", "fünf weitere Millionen", "plus još tri milijuna": words between an add-on and its number/unit
+_MORE = {"otros", "outros", "altri", "autres", "weitere", "further", "another", "additional", "jos", "se", "altres"}  # "63,5 Mio. plus 10 Mio. Boni"
 _BREAK = ".;!?\n•|"
 _AND = {"and", "y", "e", "ed", "und", "et", "en", "ve", "si", "kai"}  # "un millón de euros y pagando su salario"
 KINDS = ("fee", "salary", "release_clause", "asking_price", "option", "loan_fee", "addon", "included")
@@ -148,7 +150,7 @@ def find_amounts(original: str, folded: str, index: list[int], lex: Lexicon, fw:
             if code:
                 cur, stop = code, pos
                 break
-            if w in _GLUE:
+            if w in _GLUE or w in _MORE:
                 continue
             break
         o = index[start] if start < len(index) else 0
@@ -160,9 +162,17 @@ def find_amounts(original: str, folded: str, index: list[int], lex: Lexicon, fw:
         if pre and pre[-1][-3:] in ("eur", "gbp", "usd"):
             cur = cur or pre[-1][-3:].upper()
         prev = out[-1] if out else None
+        if prev is not None and len(out) > 1 and _is_conversion(original, index, out[-2], prev):
+            prev = out[-2]  # "€6m (£5.1m) plus €2m": the add-on joins the figure, not its conversion
         bare_addon = False
         if scale is None and unit == "w":
-            continue
+            # "20 millones más otros tres en variables": a number word after "plus" and an amount, then add-ons
+            if not (prev and 0 <= start - prev.end <= 30 and 2 <= value < prev.value_m
+                    and _has(folded[prev.end:start], _PLUS) and _has(folded[end:min(n, end + 16)], fw["addons"])):
+                continue
+            scale, cur, bare_addon = 1.0, cur or prev.currency, True
+        if cur is None and unit == "w" and prev is not None and prev.currency and 0 <= start - prev.end <= 45:
+            cur = prev.currency  # "25 Millionen Euro plus fünf Millionen an Boni"
         if scale is None:
             # "più 5 di bonus", "+ 2 bonus": a bare number right after an amount, followed by an add-on word
             tail = folded[end:min(n, end + 16)]
@@ -202,13 +212,36 @@ def find_amounts(original: str, folded: str, index: list[int], lex: Lexicon, fw:
         if bare_addon or (joined and (plus or _has(folded[stop:min(right, stop + 20)], fw["addons"]))
                           and _has(folded[prev.end:min(right, stop + 20)], fw["addons"])):
             kind = "salary" if prev and prev.kind == "salary" else \
-                "included" if _has(folded[prev.end:start], fw["total"]) else "addon"
+                "included" if _has(folded[prev.end:start], fw["total"]) or _sums_to(folded[prev.end:start], value * (
+                    scale or 1.0), prev) else "addon"
         up_to = _has(folded[max(left, start - 35):start], fw["upto"] | fw["total"])
         if cur is None and prev is not None and prev.currency and 0 <= start - prev.end <= 80:
             cur = prev.currency  # "€63.5m plus 10m in add-ons"
         raw = original[index[start]: index[min(stop, len(index)) - 1] + 1].strip() if index else str(value)
         out.append(Amount(start, stop, value_m, cur, kind, up_to, raw))
     return _conversions(out, original, index)
+
+
+def _is_conversion(original: str, index: list[int], a: Amount, b: Amount) -> bool:
+    """True when ``b`` is ``a`` in another currency, in brackets right after it ("€6m (£5.1m)")."""
+    if not index or b.start - a.end > 6 or a.currency == b.currency or b.currency is None:
+        return False
+    return "(" in original[index[a.end - 1]:index[b.start]]
+
+
+def _sums_to(between: str, value_m: float, prev: Amount | None) -> bool:
+    """"80 millions (70 + 10 millions de bonus)": a bare base figure before the add-on that, with it, makes the
+    amount before: the add-on is already inside that amount."""
+    if prev is None:
+        return False
+    for tok in between.split():
+        try:
+            base = float(tok.replace("p", "."))
+        except ValueError:
+            continue
+        if abs(base + value_m - prev.value_m) < 0.01:
+            return True
+    return False
 
 
 def _conversions(amounts: list[Amount], original: str, index: list[int]) -> list[Amount]:
@@ -313,6 +346,8 @@ def fee_for(folded: str, amounts: Sequence[Amount], sent_spans: Sequence[tuple[i
         if fw is not None and any(_has(folded[s:e], fw["free"]) for s, e in spans):
             return _free()
         if [a for a in inside if a.kind == "salary"]:
+            if free:
+                return _free()  # "transfervrij ... een jaarsalaris van elf miljoen": a free move and its wage
             break  # the sentences about the player give a salary: not a fee
     if fallback:
         pool = _pool(amounts)

@@ -125,13 +125,22 @@ class _Entry:
     caps: bool = False  # a short all-caps alias ("AS", "AP", "OM", "PSV"): the text must be in capitals too
     cased: bool = False  # outlets: the alias has a capital, so an all-lowercase surface ("record") is a word
     latin: bool = True  # alias written in Latin letters; only matches Latin text (Russian "Лион" is not "lion")
+    script: str = ""  # a non-Latin alias: its script ("CYRILLIC", "HANGUL"), which the text must share
 
 
 def _entry(name: str, kind: str, lang: str, alias: str, *, cased: bool = False) -> _Entry:
     letters = [c for c in alias if c.isalpha()]
     caps = bool(letters) and len(letters) <= _MAX_CAPS_LETTERS and all(c.isupper() for c in letters)
     has_upper = cased and any(c.isupper() for c in letters)
-    return _Entry(name, kind, lang, alias.endswith("*"), caps, has_upper, _is_latin(letters))
+    return _Entry(name, kind, lang, alias.endswith("*"), caps, has_upper, _is_latin(letters), _script_name(letters))
+
+
+def _script_name(letters: Iterable[str]) -> str:
+    """The script of the first non-Latin letter ("CYRILLIC", "HANGUL", "ARABIC"...), "" for Latin only."""
+    for c in letters:
+        if not _latin_char(c):
+            return unicodedata.name(c, "").split(" ")[0]
+    return ""
 
 
 def _is_latin(letters: Iterable[str]) -> bool:
@@ -159,8 +168,10 @@ class _Matcher:
             return
         bucket = self._entries.setdefault(key, [])
         for n, old in enumerate(bucket):
-            if old.name == entry.name and old.latin == entry.latin:
-                if old.caps and not entry.caps:  # the same club/outlet also listed in ordinary case
+            if old.name == entry.name and old.latin == entry.latin and old.script == entry.script:
+                if old.cased and not entry.cased and not entry.caps:  # also listed in lowercase ("kicker")
+                    bucket[n] = replace(old, cased=False)
+                elif old.caps and not entry.caps:  # the same club/outlet also listed in ordinary case
                     bucket[n] = entry
                 elif entry.prefix and not old.prefix:  # a stem ("Liverpool*") covers the exact form too
                     bucket[n] = replace(old, prefix=True)
@@ -232,8 +243,8 @@ class _Matcher:
             if kept:
                 entries, end = kept, _word_end(text, end)
             elif not (
-                script in ("hangul", "malayalam")
-                and _script_of_char(text[end]) == script
+                _script_of_char(text[end]) in ("hangul", "malayalam")
+                and script in (_script_of_char(text[end]), "alphabet")  # "맨유와", "ESPN은"
                 and _word_end(text, end) - end <= _MAX_GLUED_SUFFIX
             ):
                 return None
@@ -249,9 +260,10 @@ def _filter_case_and_script(surface: str, entries: tuple[_Entry, ...]) -> tuple[
     lowercase = not any(c.isupper() for c in letters) and any(c.islower() for c in letters)
     # a Latin alias may read a long enough name in another script (Greek "Λεβάντε" folds to "levante")
     script_ok = latin or len(letters) >= _MIN_CROSS_SCRIPT_LETTERS
+    script = _script_name(letters)
     return tuple(
         e for e in entries
-        if (e.latin == latin or (e.latin and script_ok))
+        if (e.latin == latin or (e.latin and script_ok)) and (e.latin or e.script == script)
         and not (e.caps and surface.upper() != surface)
         and not (e.cased and lowercase)
     )

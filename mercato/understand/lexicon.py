@@ -30,7 +30,7 @@ SCHEMA: dict[str, tuple[str, ...]] = {
     "modality": ("negation", "hedge", "past", "future"),
     "roles": ("to", "from", "to_after", "from_after", "buyer", "seller", "player_of", "buyer_noun", "new_player",
               "nonplayer", "aux", "of", "suitors"),
-    "attribution": ("cue", "official"),
+    "attribution": ("cue", "official", "journalist"),
     "fee": ("million", "thousand", "euro", "pound", "dollar", "salary", "clause", "asking", "loan_fee", "option",
             "addons", "upto", "total", "free", "years"),
     "topic": ("transfer", "match", "injury"),

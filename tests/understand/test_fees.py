@@ -91,3 +91,57 @@ def test_the_claim_fee_comes_from_the_sentences_about_the_claim() -> None:
     cunha = fees.fee_for(folded, amounts, spans, [0], [0], fw=fw, fallback=False)
     assert cunha is not None and cunha.eur_m == 75.0
     assert fees.fee_for(folded, amounts, spans, [], [], fw=fw, fallback=False) is None
+
+
+@pytest.mark.parametrize(("lang", "text", "eur"), [
+    # an add-on written as a bare number word after "plus" ("más otros tres en variables")
+    ("es", "El club pagará 20 millones de euros más otros tres en variables.", 23.0),
+    ("pt", "O clube vai receber 60 milhões de euros, mais dez em objetivos.", 70.0),
+    ("ca", "Un acord per 55 milions d'euros més set en variables.", 62.0),
+    # an add-on with a number word and "million" but no currency of its own, and a filler word before the unit
+    ("de", "Die Kaufpflicht liegt bei 25 Millionen Euro plus fünf Millionen an Boni.", 30.0),
+    ("de", "Die Sockelablöse beträgt 70 Millionen Euro, fünf weitere Millionen können an Boni folgen.", 75.0),
+    ("sl", "Klub bo iztržil 14 milijonov evrov, zagotovil pa si je še dva milijona evrov bonusov.", 16.0),
+    # a total that already holds its add-ons, spelt out in brackets
+    ("fr", "Un transfert estimé à 80 millions d'euros (70 + 10 millions de bonus).", 80.0),
+])
+def test_add_ons_in_words_are_summed_once(lang: str, text: str, eur: float) -> None:
+    _amounts, article, _claim = read(text, lang)
+    assert article is not None and article.eur_m == pytest.approx(eur)
+
+
+def test_a_number_word_before_a_bonus_word_alone_is_not_an_add_on() -> None:
+    _amounts, article, _claim = read("El Betis pagará 20 millones de euros y un bonus por objetivos.", "es")
+    assert article is not None and article.eur_m == pytest.approx(20.0)
+
+
+def test_an_add_on_joins_the_figure_not_its_bracketed_conversion() -> None:
+    _amounts, article, _claim = read("The club have paid a fixed fee of €6m (£5.1m) plus €2m (£1.7m) in add-ons.", "en")
+    assert article is not None and article.eur_m == pytest.approx(8.0)
+
+
+def test_teen_number_words_are_read() -> None:
+    _amounts, article, _claim = read("Met de transfer is een bedrag van achttien miljoen euro plus vier miljoen euro "
+                                     "aan bonussen gemoeid.", "nl")
+    assert article is not None and article.eur_m == pytest.approx(22.0)
+
+
+@pytest.mark.parametrize(("lang", "text"), [
+    ("fr", "Lille demanderait 70 millions d'euros pour son défenseur."),
+    ("nl", "De club is van mening dat de speler een waarde van honderd miljoen euro vertegenwoordigt."),
+])
+def test_an_asking_price_is_flagged(lang: str, text: str) -> None:
+    _amounts, article, _claim = read(text, lang)
+    assert article is not None and article.kind == "asking_price"
+
+
+def test_a_free_move_stays_free_when_the_sentence_gives_only_a_wage() -> None:
+    text = ("De speler komt transfervrij over. Hij gaat een jaarsalaris van elf miljoen euro per jaar verdienen. "
+            "In 2020 betaalde Bayern zestig miljoen euro voor hem.")
+    lex = lexicon.load("nl")
+    fw = fees.fee_words(lex)
+    folded, index = fold(normalize.protect_decimals(text))
+    amounts = fees.find_amounts(text, folded, index, lex, fw)
+    spans = [(_f(index, s), _f(index, e)) for s, e in sentences.spans(text)]
+    fee = fees.fee_for(folded, amounts, spans, [1], [0], free=True, fw=fw)
+    assert fee is not None and fee.eur_m == 0.0
