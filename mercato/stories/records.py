@@ -146,6 +146,7 @@ class Report:
     cited: tuple[tuple[str, str], ...] = ()  # (name, kind)
     sketch: tuple[int, ...] = ()  # bottom-k of word shingles (same-language copies)
     names: tuple[int, ...] = ()  # hashes of names and numbers (translated copies)
+    reasons: tuple[str, ...] = ()  # the strongest features of the learned decisions behind the claim
 
     @property
     def lo(self) -> str | None:
@@ -173,7 +174,7 @@ class Report:
         d = {k: d[k] for k in d if k in cls.__dataclass_fields__}
         for k in ("cited",):
             d[k] = tuple(tuple(x) for x in d.get(k) or ())
-        for k in ("sketch", "names"):
+        for k in ("sketch", "names", "reasons"):
             d[k] = tuple(d.get(k) or ())
         return cls(**d)
 

@@ -14,7 +14,7 @@ from collections import Counter
 from mercato.models import Article, Mention, Understanding
 from mercato.understand.language import detect_language
 
-PIPELINE_VERSION = "0.2.0"
+PIPELINE_VERSION = "0.3.0"
 
 __all__ = ["PIPELINE_VERSION", "Reader"]
 

@@ -179,11 +179,18 @@ def stage_features(ctx, cand: Candidate, rule_stage: str | None, rule_hedged: bo
     """The features that decide a claim's stage: cue classes in the sentences about the player, those naming
     both, the first of them with a stage cue, the headline and the whole article, and the rules' reading."""
     f: dict[str, float] = {"primary": float(primary), "fee": float(has_fee)}
+    # where the pair stands: the rules' role for the club, its rank among the player's clubs, the distance
+    f.update({f"pair:{k}": v for k, v in cand.features.items()
+              if k.startswith(("rule=", "to_rank=", "from_rank=", "dist=", "p.rank=", "c.first=", "co_headline"))})
     f[f"rule.stage={rule_stage or 'none'}"] = 1.0
     if rule_hedged:
         f["rule.hedged"] = 1.0
     f.update(_classes_features("ps", sentence_classes(ctx, cand.sents, neg), len(cand.sents)))
     f.update(_classes_features("co", sentence_classes(ctx, cand.co_sents, neg), len(cand.co_sents)))
+    cofirst = next((s for s in cand.co_sents if any(c.kind.startswith("stage.") for c in ctx.cues_by_sent.get(s, []))),
+                   None)
+    if cofirst is not None:
+        f.update(_classes_features("cofirst", sentence_classes(ctx, [cofirst], neg), 1))
     first = next((s for s in cand.sents if any(c.kind.startswith("stage.") for c in ctx.cues_by_sent.get(s, []))),
                  None)
     if first is not None:

@@ -26,6 +26,10 @@ def reconcile(rows: Iterable[tuple[str, int, str, str | None, str | None, dict[s
     """``rows`` = (article_key, idx, player_key, to_club, from_club, evidence); returns the claims to change
     as (article_key, idx, to_club, from_club)."""
     by_player: dict[str, list] = defaultdict(list)
+    rows = list(rows)
+    # an article's other claims on the same player: a claim moved onto one of them swaps clubs with it (no
+    # duplicate pair, none of the article's clubs lost)
+    taken = {(r[0], r[2], r[3]): (r[1], r[4]) for r in rows}
     for row in rows:
         if row[5]:
             by_player[row[2]].append(row)
@@ -47,6 +51,9 @@ def reconcile(rows: Iterable[tuple[str, int, str, str | None, str | None, dict[s
             best = max(sorted(score), key=lambda c: score[c])
             new_to, new_from = to_club, from_club
             if best != to_club and to_club in ev:
+                other = taken.get((key, _p, best))
+                if other is not None and other[0] != idx:
+                    changes.append((key, other[0], to_club, other[1]))
                 new_to = best
                 new_from = to_club if from_club in (None, best) else from_club
             # the origin: the club the other articles see the player leave, when this one names it

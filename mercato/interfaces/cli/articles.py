@@ -97,6 +97,12 @@ def show(
             t.add_row(c.player, c.from_club or "", c.to_club or "", c.stage.value + (" (hedged)" if c.hedged else ""),
                       fee, c.evidence)
         console.print(t)
+        why = [(c, r) for c in u.claims for r in c.reasons]
+        if why:  # the strongest features of each learned decision
+            console.print("[bold]why[/bold] (read by " + ("learned models" if any(c.confidence is not None
+                                                                                 for c in u.claims) else "rules") + ")")
+            for c, r in why:
+                console.print(f"  {c.player} → {c.to_club or '?'}: {r}", highlight=False, markup=False)
     if u.citations:
         console.print("[bold]cites[/bold] " + ", ".join(f"{c.name} ({c.kind})" for c in u.citations), highlight=False)
 
