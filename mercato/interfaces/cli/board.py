@@ -109,7 +109,7 @@ def outlets(
 ) -> None:
     """Reliability per outlet and journalist: resolved sagas, hits, originals vs re-reports."""
     try:
-        rows, _ = open_store(db).list_outlets(kind=kind, sort=sort, limit=limit)
+        rows, _ = open_store(db).board_list_outlets(kind=kind, sort=sort, limit=limit)
     except BadQuery as exc:
         fail(exc, code=2)
     if as_json:
