@@ -217,3 +217,10 @@ def test_batch(small, tmp_path):
 def test_db_migrate(small):
     assert "migration" in ok(run("db", "migrate", "--db", small["db"]))
     assert ok(run("db", "migrate", "--list", "--db", small["db"])).strip()
+
+
+@pytest.mark.parametrize("args", [("board", "--since", "garbage"), ("board", "--until", "2025-02-30"),
+                                  ("board", "--since", "9999-12-31"), ("saga", "x", "--as-of", "soon")])
+def test_bad_dates_in_options_are_usage_errors(small, args):
+    res = run(*args, "--db", small["db"])
+    assert res.exit_code == 2 and "expected a date YYYY-MM-DD" in res.output and "Traceback" not in res.output
