@@ -8,7 +8,7 @@ import logging
 from mercato.errors import Skip
 from mercato.extract.dates import checked_date, date_from_url, month_from_url
 from mercato.extract.html import html_to_text
-from mercato.extract.text import clean_text, safe_str, safe_value, split_date_marker, title_from_text
+from mercato.extract.text import clean_text, reader_view, safe_str, safe_value, split_date_marker, title_from_text
 from mercato.extract.urls import canonical_url, outlet_of
 from mercato.models import Article, RawArticle
 from mercato.stats import note
@@ -64,9 +64,7 @@ def _title(given: str | None, text: str) -> str | None:
     if given:
         _, rest = split_date_marker(given)
         return rest.strip() or None
-    from mercato.understand.normalize import clean  # markers and boilerplate lines ("FOTO: …") left out
-
-    read = clean(text[:2000])
+    read = reader_view(text[:2000])  # markers and boilerplate lines ("FOTO: …") left out
     derived = title_from_text(read)
     return derived if derived and derived in read[:300] else None
 

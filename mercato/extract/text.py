@@ -77,6 +77,21 @@ _ANY_DATE_MARK = re.compile(r"^\s*date \d{4}-\d{2}(?:-\d{2})?(?:\s+|$)")
 _SENTENCE_END = re.compile(r"[.!?\u2026\u3002\u061f](?=[\s\"'\u201d\u00bb)]|$)")
 
 
+# What the understanding reads (mercato.understand.normalize.clean): the same markers and boilerplate lines left
+# out. Copied, not imported (a stage never imports a later one); a test checks the copies are the same.
+_READER_MARK = re.compile(r"(?:^|\s)date \d{4}-\d{2}(?:-\d{2})?\b")
+_READER_BOILER = re.compile(r"^\s*(?:©.*|getty images?|photo:.*|foto:.*|read more.*|leggi anche.*|lesen sie auch.*|"
+                            r"\(?function\(.*|advertisement|publicidad|pubblicità|anzeige)\s*$", re.I | re.M)
+
+
+def reader_view(text: str) -> str:
+    """The text as the understanding reads it: NFC, date markers and boilerplate lines left out."""
+    text = unicodedata.normalize("NFC", text)
+    text = _READER_MARK.sub(" ", text)
+    text = _READER_BOILER.sub("", text)
+    return text.strip()
+
+
 def _starts_sentence(line: str, pos: int) -> bool:
     """True when what follows ``pos`` may open a sentence (not ``16. sırada``, ``St. germain``)."""
     rest = line[pos:].lstrip(" \"'\u201d\u00bb)")

@@ -41,7 +41,7 @@ ARTICLES = [
 
 #: the README's commands (first word after `mercato`, or two for groups) and the tests below that run them
 COVERED = {"ingest", "sources", "watch", "articles", "stats", "understand", "board", "saga", "outlets", "serve",
-           "evaluate", "batch", "db"}
+           "evaluate", "train", "batch", "db"}
 
 
 def run(*args: str, env: dict[str, str] | None = None):
@@ -205,6 +205,14 @@ def test_evaluate_on_a_small_labelled_corpus(small, tmp_path):
     report = tmp_path / "report"
     ok(run("evaluate", str(corpus), "--report", str(report)))
     assert report.is_dir()
+
+
+def test_train_refuses_an_unlabelled_directory_in_one_line(small, tmp_path):
+    corpus = tmp_path / "unlabelled"
+    corpus.mkdir()
+    write_jsonl(corpus / "articles.jsonl", ARTICLES)
+    res = run("train", str(corpus), "--out", str(tmp_path / "models.json"))
+    assert res.exit_code == 1 and "labels.jsonl" in res.output and "Traceback" not in res.output
 
 
 def test_batch(small, tmp_path):

@@ -187,3 +187,17 @@ def test_title_from_text_skips_month_markers_and_ordinals():
     assert title_from_text(" date 2025-06 Dans le Mercato. Suite") == "Dans le Mercato"
     assert title_from_text("Süper Lig'de 16. sırada yer alan takım. Yeni cümle") == "Süper Lig'de 16. sırada yer alan takım"
     assert title_from_text("   \n  ") is None
+
+
+def test_the_extract_copy_of_what_the_reader_skips_matches_the_understanding():
+    """A derived title must be found by the understanding at the start of the text (else it would read the first
+    sentence twice): extract mirrors ``normalize.clean`` without importing it."""
+    from mercato.extract import text as ex
+    from mercato.understand import normalize
+
+    assert (ex._READER_MARK.pattern, ex._READER_MARK.flags) == (normalize._DATE_MARK.pattern,
+                                                                normalize._DATE_MARK.flags)
+    assert (ex._READER_BOILER.pattern, ex._READER_BOILER.flags) == (normalize._BOILER.pattern,
+                                                                    normalize._BOILER.flags)
+    sample = " date 2025-06-01 FOTO: x\nGetty Images\nChelsea sign Guéhi. date 2025-06 More.\n\n\nAnzeige\n"
+    assert ex.reader_view(sample) == normalize.clean(sample)
