@@ -18,7 +18,8 @@ def _table(arts, title: str) -> Table:
     for col in ("key", "date", "outlet", "title"):
         t.add_column(col, overflow="fold")
     for a in arts:
-        t.add_row(a.key[:12], a.published or a.date_partial or "", a.outlet or "", (a.title or title_from_text(a.text) or "").replace("\n", " "))
+        title = a.title or title_from_text(a.text) or ""
+        t.add_row(a.key[:12], a.published or a.date_partial or "", a.outlet or "", title.replace("\n", " "))
     return t
 
 
