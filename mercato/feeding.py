@@ -205,7 +205,8 @@ def ingest_web(store: Any, *, urls: Sequence[str], feeds: Sequence[str], allow_p
                 yield from _feed_items(store, fetcher, pool, poll, states, counts, interval, window)
                 done.append(poll)
 
-        pipeline.ingest(store, items(), stats=stats, understand=understand, batch_size=batch_size)
+        with stats.active():  # dates dropped and fields capped by extract are counted on this run
+            pipeline.ingest(store, items(), stats=stats, understand=understand, batch_size=batch_size)
     # the entries are committed: now the validators may be kept
     for poll in done:
         if poll.parsed is None or poll.fetched is None:

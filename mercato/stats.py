@@ -3,7 +3,24 @@
 from __future__ import annotations
 
 import collections
+import contextlib
+import contextvars
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+
+#: the run whose counts a stage deep inside the pipeline adds to (see :func:`note`)
+_ACTIVE: contextvars.ContextVar[RunStats | None] = contextvars.ContextVar("mercato_run_stats", default=None)
+
+
+def note(reason: str, n: int = 1) -> None:
+    """Count a reason on the run being counted (a field dropped or capped, the article kept), if any.
+
+    Stages that only return a record (extract) call this instead of taking a ``stats`` argument; the runner that
+    owns the :class:`RunStats` makes it current with :meth:`RunStats.active`.
+    """
+    stats = _ACTIVE.get()
+    if stats is not None:
+        stats.note(reason, n)
 
 
 @dataclass
@@ -31,6 +48,19 @@ class RunStats:
     def skip(self, reason: str) -> None:
         self.counts["skipped"] += 1
         self.reasons[reason] += 1
+
+    def note(self, reason: str, n: int = 1) -> None:
+        """A reason counted for an article that is kept (``dropped/date/implausible``, ``capped/outlet``…)."""
+        self.reasons[reason] += n
+
+    @contextlib.contextmanager
+    def active(self) -> Iterator[RunStats]:
+        """Make this the run :func:`note` counts on, in this thread and context, until the block ends."""
+        token = _ACTIVE.set(self)
+        try:
+            yield self
+        finally:
+            _ACTIVE.reset(token)
 
     def merge(self, other: RunStats) -> None:
         self.counts.update(other.counts)

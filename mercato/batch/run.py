@@ -123,7 +123,8 @@ def work(part: Partition, first_line: int, store_url: str | None = None, batch_s
     understood: list[Understanding | None] = []
     store = _worker_store(store_url) if store_url else None
     for item in read_partition(part, first_line):
-        article = _extract(item, stats)
+        with stats.active():  # dates dropped and fields capped are counted on this partition's stats
+            article = _extract(item, stats)
         if article is None:
             continue
         keys.append(article.key)

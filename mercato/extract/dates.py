@@ -30,6 +30,36 @@ def iso_date(value: object) -> str | None:
         return None
 
 
+#: the first year a news date may carry; later than next year is a typo or a placeholder (9999-12-31)
+MIN_YEAR = 1990
+
+
+def checked_date(value: object, *, today: dt.date | None = None) -> tuple[str | None, str | None]:
+    """``(YYYY-MM-DD, None)`` for a plausible date, else ``(None, reason)``; ``(None, None)`` when no date given.
+
+    Reasons: ``impossible`` (``2025-02-30``), ``implausible`` (before :data:`MIN_YEAR` or after next year:
+    ``0001-01-01``, ``9999-12-31``), ``unreadable`` (not an ISO date).
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, None
+    if isinstance(value, dt.datetime | dt.date):
+        day = value.date() if isinstance(value, dt.datetime) else value
+    else:
+        m = re.match(r"\s*([+-]?\d{4,})-(\d{1,2})-(\d{1,2})", str(value))
+        if not m:
+            return None, "unreadable"
+        try:
+            day = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            year = int(m.group(1))
+            if not MIN_YEAR <= year <= (today or dt.date.today()).year + 1:
+                return None, "implausible"
+            return None, "impossible"
+    if not MIN_YEAR <= day.year <= (today or dt.date.today()).year + 1:
+        return None, "implausible"
+    return day.isoformat(), None
+
+
 def date_from_url(url: str | None) -> str | None:
     """A date written in the URL path (``/2025/10/01/``, ``-01-10-2025``, ``20251001``)."""
     if not url:

@@ -9,7 +9,7 @@ import ftfy
 
 from mercato.sources._encoding import decode_bytes
 
-__all__ = ["clean_text", "decode_bytes", "split_date_marker"]
+__all__ = ["clean_text", "decode_bytes", "split_date_marker", "title_from_text"]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # C0 and C1 controls (not tab/newline)
 _DATE_MARK = re.compile(r"^\s*date (\d{4}-\d{2}-\d{2})(?:\s+|$)")
@@ -69,3 +69,48 @@ def split_date_marker(text: str) -> tuple[str | None, str]:
     if not m:
         return None, text
     return m.group(1), text[m.end():]
+
+
+#: the longest title taken from a text's first sentence (cut at a word boundary)
+MAX_DERIVED_TITLE = 120
+_ANY_DATE_MARK = re.compile(r"^\s*date \d{4}-\d{2}(?:-\d{2})?(?:\s+|$)")
+_SENTENCE_END = re.compile(r"[.!?\u2026\u3002\u061f](?=[\s\"'\u201d\u00bb)]|$)")
+
+
+# What the understanding reads (mercato.understand.normalize.clean): the same markers and boilerplate lines left
+# out. Copied, not imported (a stage never imports a later one); a test checks the copies are the same.
+_READER_MARK = re.compile(r"(?:^|\s)date \d{4}-\d{2}(?:-\d{2})?\b")
+_READER_BOILER = re.compile(r"^\s*(?:©.*|getty images?|photo:.*|foto:.*|read more.*|leggi anche.*|lesen sie auch.*|"
+                            r"\(?function\(.*|advertisement|publicidad|pubblicità|anzeige)\s*$", re.I | re.M)
+
+
+def reader_view(text: str) -> str:
+    """The text as the understanding reads it: NFC, date markers and boilerplate lines left out."""
+    text = unicodedata.normalize("NFC", text)
+    text = _READER_MARK.sub(" ", text)
+    text = _READER_BOILER.sub("", text)
+    return text.strip()
+
+
+def _starts_sentence(line: str, pos: int) -> bool:
+    """True when what follows ``pos`` may open a sentence (not ``16. sırada``, ``St. germain``)."""
+    rest = line[pos:].lstrip(" \"'\u201d\u00bb)")
+    return not rest or not (rest[0].islower() or rest[0].isdigit())
+
+
+def title_from_text(text: str, limit: int = MAX_DERIVED_TITLE) -> str | None:
+    """A title for an article that has none: its first sentence (the date marker skipped), shortened at a word
+    boundary to ``limit`` characters. Always a piece of the text as written (no ellipsis added), so a reader
+    that looks for the title in the text finds it."""
+    body = _ANY_DATE_MARK.sub("", text, count=1)
+    line = next((x.strip() for x in body.split("\n") if x.strip()), "")
+    if not line:
+        return None
+    end = next((m.end() for m in _SENTENCE_END.finditer(line) if m.start() >= 12 and _starts_sentence(line, m.end())),
+               len(line))
+    title = line[:end].strip()
+    if len(title) > limit:
+        cut = title.rfind(" ", 0, limit + 1)
+        title = title[: cut if cut >= limit // 2 else limit].rstrip(" ,;:-\u2013\u2014")
+    title = title.rstrip(" .")
+    return title or None

@@ -43,7 +43,28 @@ def check_url(url: str) -> tuple[str, str, int]:
         raise BlockedAddress(f"scheme {shown!r} refused; allowed: http, https", where=url)
     if not host:
         raise FetchError("URL has no host", where=url)
+    check_host_name(host, url)
     return scheme, host, port or (443 if scheme == "https" else 80)
+
+
+def check_host_name(host: str, url: str) -> None:
+    """Refuse (one line, no I/O) a host name the HTTP client could not encode: an internationalised name that is
+    not valid IDNA (``☃.net``, an empty or over-long label) or an ``xn--`` label that is not valid Punycode."""
+    if parse_ip(host) is not None:
+        return
+    labels = host.rstrip(".").split(".")
+    if host.isascii() and not any(lab.lower().startswith("xn--") for lab in labels):
+        return
+    import idna
+
+    try:
+        if host.isascii():
+            idna.decode(host)
+        else:
+            idna.encode(host.lower())
+    except (idna.IDNAError, UnicodeError, IndexError, ValueError) as exc:
+        raise FetchError(f"host name {host!r} is not a valid internationalised domain name ({exc})",
+                         where=url) from None
 
 
 def _embedded_v4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:

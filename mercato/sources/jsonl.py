@@ -21,6 +21,9 @@ from mercato.sources._encoding import decode_bytes
 log = logging.getLogger(__name__)
 
 MAX_LINE_BYTES = 8 * 1024 * 1024
+#: deepest nesting of arrays and objects a line may hold: an article is a flat object, a few levels of extra
+#: fields are kept; deeper input would only exhaust the recursion of later stages (copying, JSON, the store)
+MAX_DEPTH = 64
 _STR_FIELDS = ("id", "url", "outlet", "date", "text", "title", "author", "html", "lang")
 _KNOWN = {"id", "url", "outlet", "date", "text", "title", "author", "html"}
 
@@ -50,6 +53,20 @@ def _lines(stream: IO[bytes]) -> Iterator[tuple[int, bytes | None]]:
             yield n, None
             continue
         yield n, line
+
+
+def _too_deep(obj: Any, limit: int = MAX_DEPTH) -> bool:
+    """True when ``obj`` nests arrays/objects deeper than ``limit`` (checked without recursion)."""
+    stack = [(obj, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values() if isinstance(v, (dict, list)))
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value if isinstance(v, (dict, list)))
+    return False
 
 
 def record_to_raw(obj: Any, where: str) -> RawArticle:
@@ -93,6 +110,10 @@ def parse_line(line: bytes | None, where: str) -> RawArticle | SourceError | Non
     except json.JSONDecodeError as exc:
         reason = "truncated line" if not line.endswith(b"\n") else f"invalid JSON ({exc.msg})"
         return BadArchiveLine(reason, where=where)
+    except RecursionError:  # the decoder gives up on nesting deeper than the interpreter's recursion limit
+        return BadArchiveLine(f"JSON nested deeper than {MAX_DEPTH} levels", where=where)
+    if _too_deep(obj):
+        return BadArchiveLine(f"JSON nested deeper than {MAX_DEPTH} levels", where=where)
     try:
         return record_to_raw(obj, where)
     except BadArchiveLine as exc:

@@ -10,6 +10,7 @@ import base64
 import copy
 import functools
 import json
+import math
 import threading
 import time
 from collections.abc import Sequence
@@ -55,16 +56,44 @@ def encode_cursor(values: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, expect: Sequence[str]) -> list[Any]:
-    """The values of a cursor issued for the same sort and order; anything else is refused."""
+_INT64 = 2**63 - 1
+
+
+def _text_ok(value: Any) -> bool:
+    """Text every database accepts as a parameter: no NUL, no lone surrogate."""
+    if not isinstance(value, str) or "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _cursor_value_ok(value: Any, kind: type | str) -> bool:
+    """A sort value of the kind the column holds: text, or a finite number a 64-bit column can compare."""
+    if kind is str:
+        return _text_ok(value)
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return -_INT64 <= value <= _INT64
+    return isinstance(value, float) and math.isfinite(value)
+
+
+def decode_cursor(cursor: str, expect: Sequence[str], kind: type | str = str) -> list[Any]:
+    """The values of a cursor issued for the same sort and order; anything else is refused.
+
+    ``kind`` is what the sort value must be: ``str`` for a text column, ``"number"`` for a numeric one (no
+    booleans, no integers beyond 64 bits, no NaN), so a hand-made cursor never reaches the database."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         values = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise BadQuery("invalid cursor; pass the 'next' value of a previous page") from None
     if not isinstance(values, list) or len(values) != len(expect) + 2 or values[: len(expect)] != list(expect):
         raise BadQuery("invalid cursor for this sort and order; pass the 'next' value of a previous page")
-    if not isinstance(values[-2], (str, int, float)) or not isinstance(values[-1], str):
+    if not _cursor_value_ok(values[-2], kind) or not _text_ok(values[-1]):
         raise BadQuery("invalid cursor; pass the 'next' value of a previous page")
     return values[-2:]
 
@@ -84,7 +113,7 @@ def _keyset(stmt: Any, table: sa.Table, key: str, sort: str, order: str, allowed
     expr = sa.func.coalesce(table.c[col_name], null_value)
     tiebreak = table.c[key]
     if cursor:
-        value, last = decode_cursor(cursor, [sort, order])
+        value, last = decode_cursor(cursor, [sort, order], str if isinstance(null_value, str) else "number")
         after = expr < value if order == "desc" else expr > value
         stmt = stmt.where(sa.or_(after, sa.and_(expr == value, tiebreak > last)))
     stmt = stmt.order_by(expr.desc() if order == "desc" else expr.asc(), tiebreak.asc()).limit(limit + 1)

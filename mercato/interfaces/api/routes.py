@@ -274,7 +274,8 @@ def ingest(request: Request, body: m.IngestRequest) -> Any:
         a = body.article
         raw = RawArticle(origin="api", url=a.url, text=a.text, html=a.html, title=a.title, author=a.author,
                          date=a.date, outlet=a.outlet, external_id=a.external_id)
-        run(store, [raw], stats=stats)
+        with stats.active():
+            run(store, [raw], stats=stats)
     else:
         try:
             from mercato.feeding import ingest_web

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from mercato.extract.text import title_from_text
 from mercato.interfaces.cli._common import DbOption, JsonOption, console, fail, open_store, print_json
 
 app = typer.Typer(help="List, search and show stored articles.", no_args_is_help=True)
@@ -17,7 +18,8 @@ def _table(arts, title: str) -> Table:
     for col in ("key", "date", "outlet", "title"):
         t.add_column(col, overflow="fold")
     for a in arts:
-        t.add_row(a.key[:12], a.published or a.date_partial or "", a.outlet or "", (a.title or a.text[:80]).replace("\n", " "))
+        title = a.title or title_from_text(a.text) or ""
+        t.add_row(a.key[:12], a.published or a.date_partial or "", a.outlet or "", title.replace("\n", " "))
     return t
 
 
@@ -76,7 +78,7 @@ def show(
         d["understanding"] = u.to_dict() if u else None
         print_json(d)
         return
-    console.print(f"[bold]{a.title or '(no title)'}[/bold]", highlight=False)
+    console.print(f"[bold]{a.title or title_from_text(a.text) or '(no title)'}[/bold]", highlight=False)
     console.print(f"key {a.key} · id {a.external_id or '-'} · {a.outlet or '-'} · {a.published or a.date_partial or 'no date'}"
                   f" · revision {len(revs)}", highlight=False)
     if a.url:

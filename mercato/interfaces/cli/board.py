@@ -15,6 +15,17 @@ def _pct(x: Any) -> str:
     return "" if x is None else f"{float(x):.0%}"
 
 
+def _check_day(flag: str, value: str | None) -> None:
+    """A YYYY-MM-DD option that is a real day, else a usage error (exit 2) naming the flag."""
+    from mercato.extract.dates import checked_date
+
+    if value is None:
+        return
+    day, why = checked_date(value)
+    if day is None or day != value.strip():
+        fail(f"{flag} {value!r}: expected a date YYYY-MM-DD ({why or 'not a plain date'})", code=2)
+
+
 def board(
     club: Annotated[str | None, typer.Option(help="Only sagas where this club buys or sells.")] = None,
     player: Annotated[str | None, typer.Option(help="Only this player (accents optional).")] = None,
@@ -29,6 +40,8 @@ def board(
     as_json: JsonOption = False,
 ) -> None:
     """The rumour board: sagas with their clubs, status, likelihood, last report and independent sources."""
+    for flag, value in (("--since", since), ("--until", until)):
+        _check_day(flag, value)
     store = open_store(db)
     try:
         sagas, _ = store.board_list_sagas(club=club, player=player, status=status, lang=lang, since=since, until=until,
@@ -61,6 +74,7 @@ def saga(
 
     from mercato.interfaces.api.routes import saga_detail
 
+    _check_day("--as-of", as_of)
     store = open_store(db)
     try:
         s = saga_detail(store, saga_id, as_of)
@@ -109,7 +123,7 @@ def outlets(
 ) -> None:
     """Reliability per outlet and journalist: resolved sagas, hits, originals vs re-reports."""
     try:
-        rows, _ = open_store(db).list_outlets(kind=kind, sort=sort, limit=limit)
+        rows, _ = open_store(db).board_list_outlets(kind=kind, sort=sort, limit=limit)
     except BadQuery as exc:
         fail(exc, code=2)
     if as_json:

@@ -68,7 +68,7 @@ def ingest(
         if files:
             from mercato.sources import read_paths
 
-            with progress("ingesting") as advance:
+            with progress("ingesting") as advance, stats.active():
                 pipeline.ingest(store, read_paths(files), batch_size=batch_size, understand=not no_understand,
                                 on_item=advance, stats=stats)
         if urls or feed:

@@ -56,10 +56,18 @@ def csp(nonce: str) -> str:
             "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
 
 
+#: characters left as they are when percent-encoding a path or a query (RFC 3986 pchar, plus "/" and "?")
+_PATH_SAFE = "/:@!$&'()*+,;=-._~"
+_QUERY_SAFE = _PATH_SAFE + "?%"
+
+
 def twin_url(request: Request) -> str:
+    """The JSON twin of the page, percent-encoded (RFC 3986) so it fits an HTTP header whatever the path holds:
+    an outlet such as "Anadolu Ajansı" or a Greek host name reaches here decoded."""
     path = request.url.path
-    url = ("/" if path == "/" else path.rstrip("/")) + ".json"
-    return url + (("?" + request.url.query) if request.url.query else "")
+    url = quote(("/" if path == "/" else path.rstrip("/")) + ".json", safe=_PATH_SAFE)
+    query = request.url.query
+    return url + (("?" + quote(query, safe=_QUERY_SAFE)) if query else "")
 
 
 def render(request: Request, template: str, ctx: dict[str, Any], as_json: bool, status: int = 200,
