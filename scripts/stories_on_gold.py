@@ -73,6 +73,14 @@ def load_scorer():
 
 
 def run(gold_dir: Path, batches: int, work: Path) -> tuple[dict, Store, list[dict]]:
+    """The stories model on hand-labelled claims: no reader, so no calibration of a reader's noise."""
+    from mercato.understand.learned import using
+
+    with using(None):
+        return _run(gold_dir, batches, work)
+
+
+def _run(gold_dir: Path, batches: int, work: Path) -> tuple[dict, Store, list[dict]]:
     store = Store.open(f"sqlite:///{work / 'gold.db'}")
     pipeline.ingest(store, read_paths([str(gold_dir / "articles.jsonl")]), understand=False)
     arts = read_jsonl(gold_dir / "articles.jsonl")

@@ -109,6 +109,8 @@ def decide(ctx: cl.Context, cands: list[PlayerCands], models: Models, neg: set[s
                 best, best_p = o.club, q
         if cand.club in pc.rule_stage and pc.rule_from and pc.rule_from != cand.club:
             best = pc.rule_from  # the rules read this move too: their origin (measured better than the model's)
+        if any(c.player == pc.player.name and c.from_club == cand.club for c in claims):
+            continue  # the origin of a likelier claim of the player's is not also where he goes
         rstage, rhedged = rule_stage_for(ctx, pc, cand, neg)
         primary = pc.rank == 0 and not primary_done
         pspans = [(ctx.to_folded(s), ctx.to_folded(e)) for s, e in pc.player.mentions]
@@ -116,9 +118,13 @@ def decide(ctx: cl.Context, cands: list[PlayerCands], models: Models, neg: set[s
         sf = stage_features(ctx, cand, rstage, rhedged, neg, primary, fee is not None)
         probs = models.stage.proba(sf)
         stage = max(probs, key=probs.get)
+        if rstage in models.rare_stages:
+            stage = rstage  # a stage too rare in the training data to learn (a denial) is the rules' reading
         reasons = [f"claim {p:.2f}: " + ", ".join(f"{k} {v:+.2f}" for k, v in models.claim.explain(cand.features)),
                    f"stage {stage} {probs[stage]:.2f}: " + ", ".join(
                        f"{k} {v:+.2f}" for k, v in models.stage.explain(sf, stage))]
+        if stage == rstage and rstage in models.rare_stages:
+            reasons[-1] = f"stage {stage}: the rules' reading (too few labelled examples to learn it)"
         if best:
             reasons.append(f"origin {best} {best_p:.2f}")
         primary_done |= primary

@@ -101,6 +101,11 @@ class Models:
     calibration: tuple[float, float] | None = None  # Platt (a, b): p' = sigmoid(a·logit(p) + b)
     meta: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def rare_stages(self) -> frozenset[str]:
+        """Stages with too few training examples to learn: the rules read those (``meta.rare_stages``)."""
+        return frozenset(self.meta.get("rare_stages") or ())
+
     def calibrate(self, p: float) -> float:
         if self.calibration is None:
             return p

@@ -1,11 +1,19 @@
 """Claims on small texts written for the tests (never corpus texts): suitors, possessive buyers, origins,
-medicals still to come, clubs inside outlet names."""
+medicals still to come, clubs inside outlet names — as the hand-written rules read them (their claims are the
+learned models' strongest features and give the article's main claim)."""
 
 from __future__ import annotations
+
+import pytest
 
 from mercato.models import Stage
 from mercato.understand import Reader
 from tests.understand.conftest import art
+
+
+@pytest.fixture(scope="module")
+def reader() -> Reader:
+    return Reader(models=None)
 
 
 def targets(u) -> dict[str, Stage]:
