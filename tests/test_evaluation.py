@@ -15,8 +15,9 @@ ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT.parent / "shared" / "corpus" / "dev"
 SCORER = ROOT.parent / "shared" / "eval" / "score.py"
 FLOORS = Path(__file__).with_name("eval_floors.json")
-GATED = ("lang_acc", "transfer_acc", "negative_f1", "claim_pair_f1", "claim_triple_f1", "stage_acc", "fee_acc",
-         "source_f1", "saga_bcubed_f1", "brier_skill")
+#: gated on dev by resubstitution; claims, stages, fees and the likelihood are gated on unseen sagas instead
+#: (cross-validated by saga: ``cv_floors``, tests/test_training.py)
+GATED = ("lang_acc", "transfer_acc", "negative_f1", "source_f1", "saga_bcubed_f1")
 
 pytestmark = pytest.mark.skipif(not (DEV / "labels.jsonl").is_file() or not SCORER.is_file(),
                                 reason="the shared dev corpus and scorer are not present")
@@ -69,10 +70,13 @@ def test_predictions_have_the_scorer_format(run) -> None:
 
 
 def test_gate_dev_metrics_never_drop(run) -> None:
-    """Floors only go up: re-pin them (and the fingerprint) when the gold or the engine improves."""
+    """Floors only go up: re-pin them (and the fingerprint) when the gold or the engine improves. The claim
+    metrics are gated cross-validated (``cv_floors``), every one of them there."""
     ours, _ = run
     floors = json.loads(FLOORS.read_text(encoding="utf-8"))
     assert floors["gold_sha256"] == gold_fingerprint(), "the dev gold changed: re-measure and re-pin the floors"
+    assert set(floors["cv_floors"]) >= set(GATED) | {"claim_pair_f1", "claim_triple_f1", "stage_acc", "fee_acc",
+                                                      "brier_skill"}
     for key in GATED:
         assert key in floors["floors"], key
         assert ours[key] >= floors["floors"][key], f"{key} dropped to {ours[key]} below its floor {floors['floors'][key]}"

@@ -139,7 +139,7 @@ def read(path: str | Path) -> Models:
     p = Path(path)
     try:
         return Models.from_dict(json.loads(p.read_text(encoding="utf-8")))
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, ConfigError) as exc:
         raise ConfigError(f"{p}: not a reader model file ({exc})") from exc
 
 
