@@ -51,6 +51,7 @@ class Context:
         self.sent_spans = sent_spans
         self.cues = cues
         self.clubs = clubs
+        self.evidence_cache: dict[tuple, tuple[float, float]] = {}  # (club mention, player spans) -> (to, from)
         self.cues_by_sent: dict[int, list[Cue]] = {}
         for c in cues:
             self.cues_by_sent.setdefault(self.sent_of(c.start), []).append(c)
@@ -233,10 +234,15 @@ def _scores(ctx: Context, sents: dict[int, float], pspans: list[tuple[int, int]]
     seen: Counter = Counter()
     # role evidence is computed only for the clubs that need it: those scored below and those in a list
     ev: dict[int, tuple[float, float]] = {}
+    raw = ctx.evidence_cache
+    pkey = tuple(pspans)
 
     def evidence(c: ClubRef) -> tuple[float, float]:
         if id(c) not in ev:
-            ev[id(c)] = club_evidence(ctx, c, pspans, rw)
+            k = (id(c), pkey)  # one club mention's evidence for one player, computed once per article
+            if k not in raw:
+                raw[k] = club_evidence(ctx, c, pspans, rw)
+            ev[id(c)] = raw[k]
         return ev[id(c)]
 
     for group in _enumerations(ctx, [c for c in ctx.clubs if sents.get(c.sent)], rw):

@@ -50,11 +50,11 @@ def _log(x: float) -> float:
     return math.log1p(max(0.0, x))
 
 
-def sentence_classes(ctx, sents: list[int], neg: set[str]) -> Counter:
-    """Cue classes present in the sentences (each counted once per sentence): ``stage.X``, ``neg.X`` (a stage
-    cue with a negation word in the five words before it), ``modality.X``, ``topic.X``, ``attribution.*``."""
-    out: Counter = Counter()
-    for s in sents:
+def _sentence_kinds(ctx, s: int, neg: set[str]) -> frozenset[str]:
+    """The cue classes of one sentence (kept on the context: each sentence is classified once)."""
+    cache = ctx.__dict__.setdefault("_kinds", {})
+    got = cache.get(s)
+    if got is None:
         seen: set[str] = set()
         for c in ctx.cues_by_sent.get(s, []):
             k = c.kind
@@ -64,7 +64,16 @@ def sentence_classes(ctx, sents: list[int], neg: set[str]) -> Counter:
                     k = "neg." + k[6:]
             if k.startswith(("stage.", "neg.", "modality.", "topic.", "attribution.")):
                 seen.add(k)
-        out.update(seen)
+        got = cache[s] = frozenset(seen)
+    return got
+
+
+def sentence_classes(ctx, sents: list[int], neg: set[str]) -> Counter:
+    """Cue classes present in the sentences (each counted once per sentence): ``stage.X``, ``neg.X`` (a stage
+    cue with a negation word in the five words before it), ``modality.X``, ``topic.X``, ``attribution.*``."""
+    out: Counter = Counter()
+    for s in sents:
+        out.update(_sentence_kinds(ctx, s, neg))
     return out
 
 
@@ -196,8 +205,11 @@ def stage_features(ctx, cand: Candidate, rule_stage: str | None, rule_hedged: bo
     if first is not None:
         f.update(_classes_features("first", sentence_classes(ctx, [first], neg), 1))
     f.update(_classes_features("hl", sentence_classes(ctx, [0], neg), 1))
-    n = len(ctx.sent_spans)
-    f.update(_classes_features("art", sentence_classes(ctx, list(range(n)), neg), n))
+    art = ctx.__dict__.get("_art_features")
+    if art is None:
+        n = len(ctx.sent_spans)
+        art = ctx.__dict__["_art_features"] = _classes_features("art", sentence_classes(ctx, list(range(n)), neg), n)
+    f.update(art)
     return f
 
 
