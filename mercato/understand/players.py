@@ -11,6 +11,7 @@ from importlib import resources
 from pathlib import Path
 
 from mercato.understand.gazetteer import fold_key as _fold_key
+from mercato.understand.skeletons import CASELESS
 
 #: words and names recur across articles: their folds are kept
 fold_key = functools.lru_cache(maxsize=1 << 16)(_fold_key)
@@ -185,6 +186,9 @@ def find_players(text: str, blocked: list[tuple[int, int]], stop: set[str], part
     singles: list[tuple[int, int, str]] = []
     roles = roles or set()
     for s, e, words in spans:
+        if script_of(words[0]) in CASELESS:  # no capitals: only names the knowledge base knows
+            _caseless(text, s, words, players)
+            continue
         while len(words) > 1 and fold_key(words[0]) in roles:  # "Angreifer Nicolas Jackson"
             s = text.index(words[1], s)
             words = words[1:]
@@ -251,6 +255,39 @@ def find_players(text: str, blocked: list[tuple[int, int]], stop: set[str], part
     for p in players.values():
         p.mentions.sort()
     return sorted(players.values(), key=lambda p: p.first)
+
+
+#: Korean particles written onto the word before them (topic, subject, object, genitive, place, with, to)
+_HANGUL_PARTICLES = ("에서", "으로", "에게", "은", "는", "이", "가", "을", "를", "의", "에", "와", "과", "도", "로")
+
+
+def _caseless(text: str, start: int, words: list[str], players: dict[str, Player]) -> None:
+    """The players a run of words in a script without capitals names, by consonant skeleton (:mod:`.skeletons`)."""
+    from mercato.understand.skeletons import index
+    from mercato.understand.transliterate import to_latin
+
+    idx = index()
+    pos, prev = start, None
+    for w in words:
+        ws = text.find(w, pos)
+        if ws < 0:
+            ws = pos
+        we = ws + len(w)
+        pos = we
+        forms = [w] + [w[:-len(x)] for x in _HANGUL_PARTICLES if w.endswith(x) and len(w) > len(x) + 1]
+        name = None
+        for f in forms:  # Korean writes its particles onto the name ("가르나초는")
+            latin = to_latin(f)
+            name = idx.name(prev, latin)
+            if name:
+                break
+        prev = to_latin(forms[-1])
+        if name:
+            key = fold_key(name)
+            p = players.get(key)
+            if p is None:
+                p = players[key] = Player(name, key, key.split()[-1])
+            p.mentions.append((ws, we))
 
 
 def _close(a: str, b: str) -> bool:

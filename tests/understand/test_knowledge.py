@@ -77,3 +77,19 @@ def test_a_headline_verb_glued_to_a_known_name_is_split_off(reader: Reader) -> N
 def test_known_names_are_canonical_for_the_registry() -> None:
     assert PlayerRegistry.is_canonical("Pedri", "en")
     assert PlayerRegistry().resolve("Rasmus Højlund", "en") is None
+
+
+def test_an_arabic_name_is_linked_to_the_base_by_its_consonants(reader: Reader) -> None:
+    """Arabic writes no capitals and drops vowels: "كريم بنزيما" (Karim Benzema), "غرينوود" (Greenwood)."""
+    from mercato.understand.skeletons import index, skeletons
+
+    assert skeletons("bnzima") & skeletons("Benzema")
+    assert skeletons("ghrinuud") & skeletons("Greenwood")
+    assert index().name("karim", "bnzima") == "Karim Benzema"
+    u = reader.read(art("انتقل المهاجم الفرنسي كريم بنزيما إلى نادي الاتحاد السعودي رسميا"))
+    assert [m.name for m in u.mentions if m.kind == "player"][:1] == ["Karim Benzema"]
+
+
+def test_ordinary_arabic_words_are_no_players(reader: Reader) -> None:
+    u = reader.read(art("قال المدرب إن الفريق سيلعب المباراة المقبلة في الملعب الكبير يوم السبت"))
+    assert [m.name for m in u.mentions if m.kind == "player"] == []
