@@ -74,8 +74,11 @@ def finish(store: Store, keys: Sequence[str], lost: set[str] | None = None) -> i
     leaves them unsettled, so the next run (``catch_up``) does it all again. Returns the sagas touched."""
     from mercato.understand import PIPELINE_VERSION
 
+    from mercato import stories
+
     touched = settle(store, keys, lost)
     n = update_stories(store, touched)
+    stories.refresh(store)
     store.mark_settled(touched, PIPELINE_VERSION)
     return n
 

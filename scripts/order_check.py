@@ -23,7 +23,8 @@ def _snapshot(store) -> dict:
         for i, c in enumerate(u.claims):
             claims[(key, i)] = (c.player, c.from_club, c.to_club, c.stage.value)
     sagas = {s["id"]: s for s in store.iter_sagas()}
-    return {"claims": claims, "sagas": sagas}
+    members = {(r["saga_id"], r["article_key"], r["role"]) for r in store.article_sagas()}
+    return {"claims": claims, "sagas": sagas, "members": members}
 
 
 def run(paths: list[str], groups: list[list[str]], batch_size: int, db: Path) -> tuple[dict, float]:
@@ -53,6 +54,9 @@ def compare(a: dict, b: dict) -> dict:
         "statuses_differing": sum(sa[k]["status"] != sb[k]["status"] for k in both),
         "sagas_only_in_one": len(set(sa) ^ set(sb)),
         "claims": len(ca), "claims_differing": sum(ca.get(k) != cb.get(k) for k in set(ca) | set(cb)),
+        "memberships_differing": len(a["members"] ^ b["members"]),
+        "examples": sorted(k for k in both if sa[k]["status"] != sb[k]["status"]
+                           or abs((sa[k]["likelihood"] or 0) - (sb[k]["likelihood"] or 0)) > 1e-9)[:5],
     }
 
 
@@ -60,8 +64,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("paths", nargs="+")
     ap.add_argument("--batch-size", type=int, default=20)
+    ap.add_argument("--keep", help="a folder to keep the stores in (one.db, batched.db, split.db)")
     args = ap.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
+    import contextlib
+
+    keep = contextlib.nullcontext(tempfile.mkdtemp(dir=args.keep)) if args.keep else tempfile.TemporaryDirectory()
+    with keep as tmp:
         one, t1 = run(args.paths, [args.paths], 1_000_000, Path(tmp) / "one.db")
         batched, t2 = run(args.paths, [args.paths], args.batch_size, Path(tmp) / "batched.db")
         out = {"seconds": {"one_run": round(t1, 1), f"batch_{args.batch_size}": round(t2, 1)},
@@ -70,7 +78,9 @@ def main() -> None:
             split, t3 = run(args.paths, [[p] for p in args.paths], 1_000_000, Path(tmp) / "split.db")
             out["seconds"]["one_run_per_file"] = round(t3, 1)
             out["one_run_per_file"] = compare(one, split)
-    print(json.dumps(out, indent=1))
+        print(json.dumps(out, indent=1))
+        if args.keep:
+            print("stores kept in", tmp)
 
 
 if __name__ == "__main__":
