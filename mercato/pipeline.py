@@ -68,18 +68,20 @@ def settle(store: Store, keys: Sequence[str], lost: set[str] | None = None) -> l
     return s.settle(store, keys, lost)
 
 
-def finish(store: Store, keys: Sequence[str], lost: set[str] | None = None) -> int:
+def finish(store: Store, keys: Sequence[str], lost: set[str] | None = None, *, refresh: bool = True) -> int:
     """Everything that reads across articles, for these newly understood articles: :func:`settle`, then the
     sagas; then the understanding of every article touched is marked settled. A run killed before the end
-    leaves them unsettled, so the next run (``catch_up``) does it all again. Returns the sagas touched."""
-    from mercato.understand import PIPELINE_VERSION
-
+    leaves them unsettled, so the next run (``catch_up``) does it all again. With ``refresh``, every saga whose
+    sources' record moved is rescored too (:func:`mercato.stories.refresh`; a run of many batches does it once,
+    at its end). Returns the sagas touched."""
     from mercato import stories
+    from mercato.understand import PIPELINE_VERSION
 
     touched = settle(store, keys, lost)
     n = update_stories(store, touched)
-    stories.refresh(store)
     store.mark_settled(touched, PIPELINE_VERSION)
+    if refresh:
+        stories.refresh(store)
     return n
 
 
@@ -118,7 +120,7 @@ def ingest(
         if understand and changed:
             lost: set[str] = set()
             understand_keys(store, changed, lost=lost)
-            finish(store, changed, lost)
+            finish(store, changed, lost, refresh=False)  # catch_up rescores once, at the end of the run
 
     for item in items:
         if on_item:
@@ -148,12 +150,16 @@ def ingest(
 
 
 def catch_up(store: Store, on_progress: Progress | None = None) -> int:
-    """Understand whatever is stale (new pipeline version, revised text, an interrupted run) and update sagas."""
+    """Understand whatever is stale (new pipeline version, revised text, an interrupted run) and update sagas;
+    then rescore every saga whose sources' record moved since it was scored (the end of every run: the board
+    is then the same whatever the order and batching of the articles). Returns the stale articles."""
+    from mercato import stories
     from mercato.understand import PIPELINE_VERSION
 
     stale = store.stale_article_keys(PIPELINE_VERSION)
     if stale:
         lost: set[str] = set()
         understand_keys(store, stale, on_progress=on_progress, lost=lost)
-        finish(store, stale, lost)
+        finish(store, stale, lost, refresh=False)
+    stories.refresh(store)
     return len(stale)

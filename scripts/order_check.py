@@ -2,16 +2,18 @@
 
     PYTHONPATH=. .venv/bin/python scripts/order_check.py A.jsonl [B.jsonl ...] [--batch-size 20]
 
-Ingests the files into fresh SQLite stores three ways -- all in one run (one batch), in one run with
-``--batch-size`` articles per batch, and one run per file (in the order given) -- and counts what differs from
-the first: saga likelihoods (beyond 1e-9), statuses, sagas present in only one, and claims (player, clubs,
-stage). Prints JSON with the counts, the largest likelihood difference and the seconds each way took.
+Ingests the files into fresh SQLite stores several ways -- all in one run (one batch), in one run with
+``--batch-size`` articles per batch, one run per file (in the order given, then reversed, ``--batch-size``
+per batch), and all articles shuffled (``--seed``) -- and counts what differs from the first: saga
+likelihoods (beyond 1e-9), statuses, sagas present in only one, claims (player, clubs, stage) and saga
+memberships. Prints JSON with the counts, the largest likelihood difference and the seconds each way took.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import random
 import tempfile
 import time
 from pathlib import Path
@@ -27,7 +29,8 @@ def _snapshot(store) -> dict:
     return {"claims": claims, "sagas": sagas, "members": members}
 
 
-def run(paths: list[str], groups: list[list[str]], batch_size: int, db: Path) -> tuple[dict, float]:
+def run(paths: list[str], groups: list[list[str]], batch_size: int, db: Path,
+        shuffle: int | None = None) -> tuple[dict, float]:
     from mercato import pipeline
     from mercato.sources.jsonl import read_jsonl
     from mercato.store import Store
@@ -36,7 +39,9 @@ def run(paths: list[str], groups: list[list[str]], batch_size: int, db: Path) ->
     store = Store.open("sqlite:///" + str(db))
     try:
         for group in groups:
-            items = (x for p in group for x in read_jsonl(p))
+            items = [x for p in group for x in read_jsonl(p)]
+            if shuffle is not None:
+                random.Random(shuffle).shuffle(items)
             pipeline.ingest(store, items, batch_size=batch_size)
         return _snapshot(store), time.perf_counter() - t0
     finally:
@@ -64,6 +69,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("paths", nargs="+")
     ap.add_argument("--batch-size", type=int, default=20)
+    ap.add_argument("--seed", type=int, default=1, help="seed of the shuffled run")
     ap.add_argument("--keep", help="a folder to keep the stores in (one.db, batched.db, split.db)")
     args = ap.parse_args()
     import contextlib
@@ -78,6 +84,12 @@ def main() -> None:
             split, t3 = run(args.paths, [[p] for p in args.paths], 1_000_000, Path(tmp) / "split.db")
             out["seconds"]["one_run_per_file"] = round(t3, 1)
             out["one_run_per_file"] = compare(one, split)
+            back, t4 = run(args.paths, [[p] for p in reversed(args.paths)], args.batch_size, Path(tmp) / "back.db")
+            out["seconds"]["one_run_per_file_reversed"] = round(t4, 1)
+            out["one_run_per_file_reversed"] = compare(one, back)
+        mixed, t5 = run(args.paths, [args.paths], args.batch_size, Path(tmp) / "shuffled.db", shuffle=args.seed)
+        out["seconds"]["shuffled"] = round(t5, 1)
+        out["shuffled"] = compare(one, mixed)
         print(json.dumps(out, indent=1))
         if args.keep:
             print("stores kept in", tmp)

@@ -284,7 +284,7 @@ class _Folder:
         fold = [k for k, f in zip(self._keys, self._flags, strict=True) if f]
         self._keys, self._flags = [], []
         if fold:  # as the single-process runner: settle (player registry, links) in the client, then sagas
-            self.touched += finish(self.store, fold) or 0
+            self.touched += finish(self.store, fold, refresh=False) or 0  # catch_up rescores at the end
 
 
 def run_batch(
