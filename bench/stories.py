@@ -1,11 +1,12 @@
 """Bench: grouping and scoring claims into sagas at two sizes; seconds, peak memory and the growth ratio.
 
-    .venv/bin/python bench/stories.py --claims 10000 100000 [--batch 500] [--per-saga 10]
+    .venv/bin/python bench/stories.py --claims 10000 100000 [--batch 500] [--per-saga 10] [--refresh batch]
 
 For each size, a child process builds a fresh SQLite store with synthetic articles (2 claims each: a primary
 and a secondary, spread over sagas of about ``--per-saga`` articles, two years of dates, 300 outlets, 60
 credited sources, short texts) and then times ``stories.update`` over all of them in ingest-sized batches
-(keyed look-ups, regrouping, provenance, contradictions, status, likelihood with history). Prints JSON per
+(keyed look-ups, regrouping, provenance, contradictions, status, likelihood with history), each followed by
+``stories.refresh`` (the sagas whose reliability inputs moved rescored; ``--refresh end``: once). Prints JSON per
 size and the ratio of times and of peak memory between the largest and the smallest size: linear growth is a
 time ratio near the size ratio (10x), not its square.
 """
@@ -81,7 +82,7 @@ def build(store, n_claims: int, per_saga: int, seed: int = 7) -> list[str]:
     return keys
 
 
-def child(n_claims: int, batch: int, per_saga: int) -> dict:
+def child(n_claims: int, batch: int, per_saga: int, refresh: str = "batch") -> dict:
     from mercato import stories
     from mercato.store import Store
 
@@ -92,11 +93,17 @@ def child(n_claims: int, batch: int, per_saga: int) -> dict:
         setup = time.perf_counter() - t0
         rss_setup = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         t0, c0 = time.perf_counter(), time.process_time()
+        refresh_s, rescored = 0.0, 0
         for i in range(0, len(keys), batch):
             stories.update(store, keys[i:i + batch])
+            if refresh == "batch" or refresh == "end" and i + batch >= len(keys):
+                t1 = time.perf_counter()
+                rescored += stories.refresh(store)
+                refresh_s += time.perf_counter() - t1
         seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
         out = {"claims": n_claims, "articles": len(keys), "sagas": store.count("sagas"),
-               "saga_rows": store.count("saga_articles"), "setup_s": round(setup, 1),
+               "saga_rows": store.count("saga_articles"), "setup_s": round(setup, 1), "refresh": refresh,
+               "refresh_s": round(refresh_s, 1), "rescored": rescored,
                "stories_s": round(seconds, 1), "stories_cpu_s": round(cpu, 1), "claims_per_s": round(n_claims / seconds),
                "peak_rss_mb_setup": round(rss_setup), "peak_rss_mb": round(
                    resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
@@ -109,15 +116,18 @@ def main() -> int:
     ap.add_argument("--claims", type=int, nargs="+", default=[10_000, 100_000])
     ap.add_argument("--batch", type=int, default=500)
     ap.add_argument("--per-saga", type=int, default=10)
+    ap.add_argument("--refresh", choices=["batch", "end", "none"], default="batch",
+                    help="rescore sagas whose reliability inputs moved after every batch (as ingest does), once at "
+                         "the end, or never")
     ap.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
-        print(json.dumps(child(args.child, args.batch, args.per_saga)))
+        print(json.dumps(child(args.child, args.batch, args.per_saga, args.refresh)))
         return 0
     results = []
     for n in args.claims:
         res = subprocess.run([sys.executable, __file__, "--child", str(n), "--batch", str(args.batch),
-                              "--per-saga", str(args.per_saga)], capture_output=True, text=True, check=True)
+                              "--per-saga", str(args.per_saga), "--refresh", args.refresh], capture_output=True, text=True, check=True)
         results.append(json.loads(res.stdout.strip().splitlines()[-1]))
         print(json.dumps(results[-1]), flush=True)
     if len(results) > 1:

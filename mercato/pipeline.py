@@ -49,108 +49,60 @@ def use_reader(reader=None):
 
 
 def understand_keys(store: Store, keys: Sequence[str], *, on_progress: Progress | None = None,
-                    batch_size: int = 200) -> int:
-    """Run understanding on the given articles and store it (in batches); returns how many."""
+                    batch_size: int = 200, lost: set[str] | None = None) -> int:
+    """Run understanding on the given articles and store it as their first reading (in batches); returns
+    how many. ``lost`` receives the player keys of the claims the new readings replace."""
+    from mercato.settle import name_words
+
     reader = _reader()
     done = 0
     for i in range(0, len(keys), batch_size):
         chunk = keys[i:i + batch_size]
-        items = []
+        items, names = [], {}
         for a, revision in store.articles_by_keys(chunk):
             try:
-                items.append((reader.read(a), revision))
+                u = reader.read(a)
             except MercatoError as exc:
                 log.warning("understanding failed for %s: %s", a.key, exc)
+                continue
             except Exception:  # a bug must not stop the run; it is logged with its traceback
                 log.exception("understanding crashed on %s", a.key)
-        store.save_understanding(items)
+                continue
+            items.append((u, revision))
+            if not u.claims:
+                names[a.key] = name_words(a)
+        if lost is not None:
+            lost.update(store.player_keys_of([u.article_key for u, _ in items]))
+        store.save_understanding(items, names=names)
         done += len(items)
         if on_progress:
             on_progress(len(chunk))
     return done
 
 
-def resolve_players(store: Store, keys: Sequence[str]) -> list[str]:
-    """Learn canonical player names from these articles' claims, then give every claim still under a
-    variant name (transliterated, inflected, surname only) its canonical name. Returns the keys of the
-    articles whose claims were renamed (they may be older articles that a new name now explains)."""
-    from mercato.store.understanding import player_key
-    from mercato.understand.registry import PlayerRegistry
+def settle(store: Store, keys: Sequence[str], lost: set[str] | None = None) -> list[str]:
+    """Everything that reads across articles (player registry, second readings, player names, links),
+    recomputed from the raw readings for what these new readings affect (:mod:`mercato.settle`); returns
+    every article key whose claims changed (these and older ones) for the stories to update."""
+    from mercato import settle as s
 
-    canonical = {player_key(name): name for _k, _i, name, lang in store.claim_players(keys)
-                 if PlayerRegistry.is_canonical(name, lang)}
-    store.add_players(canonical)
-    pending = store.claim_players(unresolved=True)
-    if not pending:
-        return []
-    registry = PlayerRegistry(store.registry_names())
-    changes = []
-    for key, idx, name, lang in pending:
-        new = registry.resolve(name, lang)
-        if new and new != name:
-            changes.append((key, idx, new))
-    store.rename_claim_players(changes)
-    return sorted({k for k, _i, _n in changes})
+    return s.settle(store, keys, lost)
 
 
-def reconcile_links(store: Store, keys: Sequence[str]) -> list[str]:
-    """Check the buyer/seller reading of the claims of these articles' players against every other article
-    about the same players (:mod:`mercato.understand.links`); returns the keys of the articles changed."""
-    from mercato.understand.links import reconcile
-
-    players = store.player_keys_of(keys)
-    changes = reconcile(store.link_evidence(players))
-    store.set_claim_clubs(changes)
-    return sorted({k for k, *_ in changes})
-
-
-def reread_with_registry(store: Store, keys: Sequence[str]) -> list[str]:
-    """Read again, with the player registry, those of these articles that gave no claim: a surname alone
-    ("Sancho") then names a known player. Returns the keys that now have claims."""
-    from mercato.understand.registry import PlayerRegistry
-
-    todo = store.claimless(keys)
-    if not todo:
-        return []
-    surnames = PlayerRegistry(store.registry_names()).surnames()
-    if not surnames:
-        return []
-    reader = _reader()
-    items = []
-    for a, revision in store.articles_by_keys(todo):
-        try:
-            u = reader.read(a, surnames=surnames)
-        except Exception:  # noqa: BLE001 - logged; the first reading stays
-            log.exception("second reading crashed on %s", a.key)
-            continue
-        if u.claims:
-            items.append((u, revision))
-    store.save_understanding(items)
-    return [u.article_key for u, _ in items]
-
-
-def settle(store: Store, keys: Sequence[str]) -> list[str]:
-    """After understanding these articles: canonical player names (and a second reading of the articles
-    that gave no claim), then reconciled links; returns every article key whose claims changed (these and
-    older ones) for the stories to update."""
-    renamed = resolve_players(store, keys)
-    reread = reread_with_registry(store, keys)
-    if reread:
-        renamed += resolve_players(store, reread)
-    touched = sorted(set(keys) | set(renamed))
-    relinked = reconcile_links(store, touched)
-    return sorted(set(touched) | set(relinked))
-
-
-def finish(store: Store, keys: Sequence[str]) -> int:
+def finish(store: Store, keys: Sequence[str], lost: set[str] | None = None, *, refresh: bool = True) -> int:
     """Everything that reads across articles, for these newly understood articles: :func:`settle`, then the
     sagas; then the understanding of every article touched is marked settled. A run killed before the end
-    leaves them unsettled, so the next run (``catch_up``) does it all again. Returns the sagas touched."""
+    leaves them unsettled, so the next run (``catch_up``) does it all again. With ``refresh``, every saga whose
+    sources' record moved is rescored too (:func:`mercato.stories.refresh`; a run of many batches does it once,
+    at its end). Returns the sagas touched."""
+    from mercato import stories
     from mercato.understand import PIPELINE_VERSION
 
-    touched = settle(store, keys)
+    touched = settle(store, keys, lost)
     n = update_stories(store, touched)
     store.mark_settled(touched, PIPELINE_VERSION)
+    if refresh:
+        stories.refresh(store)
     return n
 
 
@@ -187,8 +139,9 @@ def ingest(
             on_commit(keys)
         changed = [o.key for o in outcomes if o.status in ("added", "revised")]
         if understand and changed:
-            understand_keys(store, changed)
-            finish(store, changed)
+            lost: set[str] = set()
+            understand_keys(store, changed, lost=lost)
+            finish(store, changed, lost, refresh=False)  # catch_up rescores once, at the end of the run
 
     for item in items:
         if on_item:
@@ -218,11 +171,16 @@ def ingest(
 
 
 def catch_up(store: Store, on_progress: Progress | None = None) -> int:
-    """Understand whatever is stale (new pipeline version, revised text, an interrupted run) and update sagas."""
+    """Understand whatever is stale (new pipeline version, revised text, an interrupted run) and update sagas;
+    then rescore every saga whose sources' record moved since it was scored (the end of every run: the board
+    is then the same whatever the order and batching of the articles). Returns the stale articles."""
+    from mercato import stories
     from mercato.understand import PIPELINE_VERSION
 
     stale = store.stale_article_keys(PIPELINE_VERSION)
     if stale:
-        understand_keys(store, stale, on_progress=on_progress)
-        finish(store, stale)
+        lost: set[str] = set()
+        understand_keys(store, stale, on_progress=on_progress, lost=lost)
+        finish(store, stale, lost, refresh=False)
+    stories.refresh(store)
     return len(stale)

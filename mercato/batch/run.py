@@ -200,7 +200,11 @@ def write_records(store: Store, articles: Sequence[Article], understood: Sequenc
                 unchanged.append((art, und))
         save.extend(_stale_unchanged(store, unchanged))
         if save:
-            store.save_understanding(save)
+            from mercato.settle import name_words
+
+            arts = {a.key: a for a in chunk}
+            store.save_understanding(save, names={u.article_key: name_words(arts[u.article_key]) for u, _r in save
+                                                  if not u.claims and u.article_key in arts})
         left = _unfolded(store, [o.key for o in outcomes if o.status == "unchanged"])
         fold.extend(o.status in ("added", "revised") or o.key in left for o in outcomes)
     return fold
@@ -281,7 +285,7 @@ class _Folder:
         fold = [k for k, f in zip(self._keys, self._flags, strict=True) if f]
         self._keys, self._flags = [], []
         if fold:  # as the single-process runner: settle (player registry, links) in the client, then sagas
-            self.touched += finish(self.store, fold) or 0
+            self.touched += finish(self.store, fold, refresh=False) or 0  # catch_up rescores at the end
 
 
 def run_batch(

@@ -21,7 +21,8 @@ from mercato.store.board import BoardRepo
 from mercato.store.dialect import create_engine, write_tx
 from mercato.store.feeds import FeedsRepo
 from mercato.store.stories import StoriesRepo
-from mercato.store.understanding import PlayersRepo, UnderstandingRepo
+from mercato.store.players import PlayersRepo
+from mercato.store.understanding import UnderstandingRepo
 
 log = logging.getLogger(__name__)
 

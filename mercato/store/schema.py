@@ -83,6 +83,20 @@ claims = sa.Table(
     sa.Column("evidence", sa.Text),
     sa.Column("hedged", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("is_primary", sa.Boolean, nullable=False, server_default=sa.false()),
+    # the reader's own reading, before the cross-article steps (registry names, reconciled links) changed it
+    sa.Column("raw_player", sa.Text),
+    sa.Column("raw_player_key", sa.String(255), index=True),
+    sa.Column("raw_from_club", sa.String(255)),
+    sa.Column("raw_to_club", sa.String(255)),
+    sa.Column("first", sa.Boolean, nullable=False, server_default=sa.true()),  # not from a second reading
+)
+
+# words of a claimless article that a known surname could turn into a player (for its second reading)
+article_names = sa.Table(
+    "article_names",
+    metadata,
+    sa.Column("article_key", sa.String(40), primary_key=True),
+    sa.Column("token", sa.String(255), primary_key=True, index=True),
 )
 
 citations = sa.Table(

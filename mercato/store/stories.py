@@ -90,18 +90,35 @@ class StoriesRepo:
                 out[r.id] = dict(r._mapping)
         return out
 
-    def reliability_rows(self, conn: sa.Connection | None, sources: Iterable[str]) -> dict[str, dict[str, Any]]:
+    def reliability_rows(self, conn: sa.Connection | None,
+                         sources: Iterable[str] | None) -> dict[str, dict[str, Any]]:
+        """Rows of ``source_reliability`` by source (all of them when ``sources`` is None)."""
         sr = t.source_reliability
-        keys = sorted(set(sources))
         out: dict[str, dict[str, Any]] = {}
         ctx = contextlib.nullcontext(conn) if conn is not None else self.engine.connect()
         with ctx as c:
-            for chunk in _chunks(keys):
+            if sources is None:
+                return {r.source: dict(r._mapping) for r in c.execute(sa.select(sr))}
+            for chunk in _chunks(sorted(set(sources))):
                 for r in c.execute(sa.select(sr).where(sr.c.source.in_(chunk))):
                     out[r.source] = dict(r._mapping)
         return out
 
+    def saga_scoring(self, conn: sa.Connection) -> Iterator[tuple[str, dict[str, Any]]]:
+        """(id, {"contrib", "scored_with"}) of every saga: what deciding whether it must be rescored needs."""
+        s = t.sagas
+        stmt = sa.select(s.c.id, s.c.data["contrib"], s.c.data["scored_with"]).order_by(s.c.id)
+        for sid, contrib, used in conn.execute(stmt):
+            yield sid, {"contrib": contrib, "scored_with": used}
+
     # ------------------------------------------------------------------------------------- writes of an update
+
+    def update_saga_scores(self, conn: sa.Connection, updates: Sequence[dict[str, Any]]) -> None:
+        """Set the likelihood and data of sagas (rows {"id", "likelihood", "data"}) after a rescoring."""
+        when = now_iso()
+        for u in updates:
+            conn.execute(t.sagas.update().where(t.sagas.c.id == u["id"]).values(
+                likelihood=u["likelihood"], data=u["data"], updated_at=when))
 
     def replace_sagas(self, conn: sa.Connection, removed: Iterable[str], sagas: Sequence[dict[str, Any]],
                       members: Sequence[dict[str, Any]], index: Sequence[tuple[str, str]]) -> None:

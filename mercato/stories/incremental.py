@@ -24,7 +24,8 @@ from mercato.stories.likelihood import Reliability, shrunk
 from mercato.stories.params import Params, load_params
 from mercato.stories.provenance import source_prior, text_signature
 from mercato.stories.records import Report, SagaResult, player_tokens
-from mercato.stories.sagas import assemble, rescore
+from mercato.stories.rescoring import score_saga
+from mercato.stories.sagas import assemble
 
 log = logging.getLogger(__name__)
 
@@ -174,8 +175,7 @@ def update(store: Any, article_keys: Sequence[str], *, params: Params | None = N
             old_members.setdefault(m["saga_id"], []).append(_norm(m))
         rows, members, index = [], [], []
         for s in results:
-            base, detail = loo_base(totals, s.contrib, p)
-            s = rescore(s, loo_reliability(totals, s.contrib, p), base, detail, p)
+            s = score_saga(s, totals, p)
             row, mem = saga_rows(s)
             old = old_rows.get(s.id)
             if old is not None and _norm({k: v for k, v in old.items() if k != "updated_at"}) == _norm(row) \

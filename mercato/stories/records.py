@@ -162,9 +162,12 @@ class Report:
         return self.published or self.date_partial
 
     def order(self) -> tuple[str, str, str, str]:
-        """Sort key: known dates first by earliest day, undated after, then by ingestion order."""
+        """Sort key: known dates first by earliest day, undated after, then by the day first seen, then by key.
+
+        Only the *day* an article was first seen counts: articles ingested the same day in other batches or in
+        another order sort the same (the time of day would make the board depend on the batching)."""
         lo = self.lo
-        return ("0" + lo if lo else "1", self.hi or "", self.first_seen or "", self.article_key)
+        return ("0" + lo if lo else "1", self.hi or "", (self.first_seen or "")[:10], self.article_key)
 
     def to_dict(self) -> dict[str, Any]:
         return {f: getattr(self, f) for f in self.__dataclass_fields__}

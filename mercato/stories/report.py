@@ -127,7 +127,7 @@ def write_report(store: Any, out_dir: str | Path, gold_outcomes: dict[str, Any] 
             row["gold_saga"], row["gold_outcome"] = g
             w.writerow(row)
             full.append({**{k: v for k, v in s.items() if k != "data"}, "gold_saga": g[0], "gold_outcome": g[1],
-                         "data": {k: v for k, v in (s.get("data") or {}).items() if k != "contrib"}})
+                         "data": {k: v for k, v in (s.get("data") or {}).items() if k not in ("contrib", "scored_with")}})
     paths["sagas_json"].write_text(json.dumps(full, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
     try:
         _diagram(paths["diagram"], rows, title, brier)

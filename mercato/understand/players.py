@@ -290,6 +290,21 @@ def _caseless(text: str, start: int, words: list[str], players: dict[str, Player
             p.mentions.append((ws, we))
 
 
+def name_words(text: str) -> set[str]:
+    """Folded words of ``text`` that a registry surname could make a player of (a superset of the single
+    names :func:`find_players` looks up in ``surnames``)."""
+    from mercato.understand.transliterate import to_latin
+
+    out = set()
+    for m in _TOKEN.finditer(text):
+        t = _strip_token(m.group(0))
+        if len(t) > 1 and _is_cap(t):
+            k = fold_key(to_latin(t))
+            if len(k) >= 4:
+                out.add(k)
+    return out
+
+
 def _close(a: str, b: str) -> bool:
     """Inflected or differently transliterated surname ("Gomes"/"Gomez", "Sanéye")."""
     if len(a) < 4 or len(b) < 4:

@@ -100,7 +100,8 @@ def understand(
 
     store = open_store(db)
     keys = [a.key for a in store.iter_articles()] if all_ else store.stale_article_keys(PIPELINE_VERSION)
+    lost: set[str] = set()
     with progress("understanding", len(keys)) as advance:
-        n = pipeline.understand_keys(store, keys, on_progress=advance)
-    pipeline.finish(store, keys)
+        n = pipeline.understand_keys(store, keys, on_progress=advance, lost=lost)
+    pipeline.finish(store, keys, lost)
     console.print(f"understood {n} articles")
