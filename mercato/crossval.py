@@ -43,32 +43,77 @@ def out_of_fold(dirs: Sequence[str | Path], k: int = 5, *, on_progress: Callable
 
     ``log_folds`` (when given) receives ``(scored ids, training ids)`` per fold, for checking the split;
     ``learn=False`` reads with the hand-written rules alone (the baseline the models are measured against)."""
-    from mercato.understand import Reader
-
     if k < 2:
         raise ValueError("cross-validation needs at least 2 folds")
     corpus = training.load(dirs)
     fold_of = training.saga_folds(corpus.items, k)
     reads = training.read_all(corpus.items, on_progress)
-    reader = Reader(models=None)
-    raw: dict[str, dict[str, Any]] = {}
+    plans = []
     for f in range(k):
         test = [it for it in corpus.items if fold_of[it.id] == f]
         train_ids = [it.id for it in corpus.items if fold_of[it.id] != f]
         if log_folds is not None:
             log_folds.append(([it.id for it in test], train_ids))
-        if not test:
-            continue
-        reader.models = training.fit(corpus, reads, train_ids) if learn else None
-        work = Path(tempfile.mkdtemp(prefix="mercato-cv-"))
-        try:
-            preds, store = evaluation.predict_rows([it.row for it in test], work_dir=work, on_progress=on_progress,
-                                                   reader=reader)
-            store.engine.dispose()
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
-        raw.update({p["id"]: p for p in preds})
+        if test:
+            plans.append((test, train_ids))
+    global _SHARED
+    _SHARED = (corpus, reads, learn)
+    raw: dict[str, dict[str, Any]] = {}
+    try:
+        n = _workers(len(plans))
+        if n > 1:  # folds are independent: one process each (fork shares the readings without copying them)
+            import multiprocessing
+
+            with multiprocessing.get_context("fork").Pool(n) as pool:
+                for preds in pool.imap_unordered(_fold, plans):
+                    raw.update({p["id"]: p for p in preds})
+                    if on_progress:
+                        on_progress(len(preds))
+        else:
+            for plan in plans:
+                preds = _fold(plan)
+                raw.update({p["id"]: p for p in preds})
+                if on_progress:
+                    on_progress(len(preds))
+    finally:
+        _SHARED = None
     return corpus, reads, fold_of, raw
+
+
+_SHARED: tuple | None = None  # (corpus, readings, learn) of the run in progress, for the fold workers
+_READER = None  # one reader per process (its gazetteers load once); the fold sets its models
+
+
+def _workers(folds: int) -> int:
+    """Processes for the folds: ``MERCATO_CV_WORKERS``, else one per core (at most 4), 1 where fork is missing."""
+    import multiprocessing
+    import os
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    env = os.environ.get("MERCATO_CV_WORKERS")
+    n = int(env) if env and env.isdigit() else min(4, os.cpu_count() or 1)
+    return max(1, min(n, folds))
+
+
+def _fold(plan: tuple[list[training.Labelled], list[str]]) -> list[dict[str, Any]]:
+    """One fold: models learned from ``train_ids``, the whole pipeline on the fold's articles."""
+    from mercato.understand import Reader
+
+    global _READER
+    test, train_ids = plan
+    corpus, reads, learn = _SHARED
+    if _READER is None:
+        _READER = Reader(models=None)
+    reader = _READER
+    reader.models = training.fit(corpus, reads, train_ids) if learn else None
+    work = Path(tempfile.mkdtemp(prefix="mercato-cv-"))
+    try:
+        preds, store = evaluation.predict_rows([it.row for it in test], work_dir=work, reader=reader)
+        store.engine.dispose()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return preds
 
 
 def calibration_pairs(corpus: training.Corpus, preds: dict[str, dict[str, Any]], ids: Sequence[str] | None = None

@@ -12,8 +12,8 @@ scikit-learn is needed here only (``pip install 'mercato[train]'``); reading use
 from __future__ import annotations
 
 import json
-from collections import Counter
 import math
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path

@@ -33,7 +33,7 @@ _PLAYER = re.compile(r"^\s*(?P<name>[^,]+?)\s*,\s*(?P<pos>[GDMF|]*)\s*,\s*[-0-9.
 _SQUAD = re.compile(r"^\s*\d+,\s*(?P<name>[^,]+?)\s*,\s*(?P<pos>[A-Z]{2}),\s*\d+/\d+\s*,\s*b\. (?P<year>\d{4}),"
                     r"\s*(?P<club>.+?)\s*(?:\((?P<cty>[A-Z]{3})\))?\s*$")
 _ALIAS = re.compile(r"^\s*(?P<a>[^|#]+?)\s*\|\s*(?P<b>[^,#]+?)\s*,\s*b\. (?P<year>\d{4})")
-_MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
+_MONTHS = {m: i for i, m in enumerate(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], 1)}
 _POS = {"GK": "G", "DF": "D", "MF": "M", "FW": "F"}
 #: spellings a name is also written with: German-style umlauts and Nordic letters, "dj" for "đ"
 _ALT = str.maketrans({"ä": "ae", "Ä": "Ae", "æ": "ae", "Æ": "Ae", "ö": "oe", "Ö": "Oe", "ø": "oe", "Ø": "Oe",

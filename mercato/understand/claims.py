@@ -357,7 +357,8 @@ def build(ctx: Context, players: list[Player], rw: dict[str, set[str]], neg: set
     return decide.decide(ctx, cands, models, neg, fee_of, evidence_of)
 
 
-def _rule_claims(ctx: Context, players: list[Player], ranked: list[tuple[Player, list[int]]], rw: dict[str, set[str]], neg: set[str],
+def _rule_claims(ctx: Context, players: list[Player], ranked: list[tuple[Player, list[int]]],
+                 rw: dict[str, set[str]], neg: set[str],
                  fee_of: Callable[[list[int], list[int], bool], Fee | None],
                  evidence_of: Callable[[int], str]) -> tuple[list[Claim], list[dict[str, list[float]]]]:
     """The hand-written rules: the main player always (when a club is known), others when asserted."""
@@ -371,10 +372,7 @@ def _rule_claims(ctx: Context, players: list[Player], ranked: list[tuple[Player,
     for rank, (p, sents) in enumerate(ranked):
         primary = rank == 0
         pspans = [(ctx.to_folded(s), ctx.to_folded(e)) for s, e in p.mentions]
-        if primary:
-            window = primary_window(sents, n_sent)
-        else:
-            window = {s: 1.0 for s in sents}
+        window = primary_window(sents, n_sent) if primary else {s: 1.0 for s in sents}
         to, frm, seen = _scores(ctx, window, pspans, rw, near=None if primary else 14)
         if primary:
             to_club, from_club = _pick(to, frm, seen, fallback_from=True)

@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 
 from mercato.models import Claim, Fee, Stage
 from mercato.understand import claims as cl
-from mercato.understand.features import (MAX_PLAYERS, Candidate, origin_features, pair_features,
-                                         stage_features)
+from mercato.understand.features import MAX_PLAYERS, Candidate, origin_features, pair_features, stage_features
 from mercato.understand.learned import Models
 
 

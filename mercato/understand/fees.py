@@ -32,7 +32,8 @@ _SYMBOL = {"€": "EUR", "£": "GBP", "$": "USD"}
 _GLUE = {"di", "de", "d", "of", "van", "von", "ton", "des", "du", "do", "da"}  # "milioni di euro", "millions d'euros"
 _PLUS = {"plus", "piu", "mas", "mais", "mes", "artı", "arti", "dazu", "more", "alem", "oltre"}
 # "más otros tres", "fünf weitere Millionen", "plus još tri milijuna": words between an add-on and its number/unit
-_MORE = {"otros", "outros", "altri", "autres", "weitere", "further", "another", "additional", "jos", "se", "altres"}  # "63,5 Mio. plus 10 Mio. Boni"
+_MORE = {"otros", "outros", "altri", "autres", "weitere", "further", "another", "additional", "jos", "se",
+         "altres"}  # "63,5 Mio. plus 10 Mio. Boni"
 _BREAK = ".;!?\n•|"
 _AND = {"and", "y", "e", "ed", "und", "et", "en", "ve", "si", "kai"}  # "un millón de euros y pagando su salario"
 KINDS = ("fee", "salary", "release_clause", "asking_price", "option", "loan_fee", "addon", "included")

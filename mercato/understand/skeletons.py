@@ -6,7 +6,8 @@ In such scripts nothing marks a name, and the transliteration of a foreign name 
 classes (vowels, w, y, h dropped; b/p, f/v, c/g/k/q/x, d/t, s/z, l/r merged; repeats collapsed; ``j`` read both
 as a g and as a z, as Arabic and Korean write it), and a word or two-word run of the text is a player only when
 its skeleton names one player of the base: a given name and surname together any player, a word alone only a
-player of note (any other collides with ordinary words too often). Words that name nobody are not players: in these scripts shape says nothing.
+player of note (any other collides with ordinary words too often). Words that name nobody are not players:
+in these scripts shape says nothing.
 """
 
 from __future__ import annotations
