@@ -27,9 +27,11 @@ log = logging.getLogger(__name__)
 
 
 def _reader():
-    from mercato.understand import Reader
+    """The pipeline's reader: the one set by ``pipeline.use_reader`` (cross-validation's fold models), else the
+    shared one."""
+    from mercato import pipeline
 
-    return Reader.shared()
+    return pipeline._reader()
 
 
 def name_words(a: Article) -> list[str]:

@@ -121,3 +121,16 @@ def test_train_refuses_an_unlabelled_directory(tmp_path) -> None:
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1
     assert "labels.jsonl" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_every_stage_of_a_fold_reads_with_the_fold_models() -> None:
+    """A fold's second readings (settle) must use the fold's models, never the shipped ones (trained on it)."""
+    from mercato import pipeline, settle
+    from mercato.understand import Reader
+
+    fold_reader = Reader(models=None)
+    with pipeline.use_reader(fold_reader):
+        assert pipeline._reader() is fold_reader
+        assert settle._reader() is fold_reader
+        assert learned.active() is None
+    assert settle._reader() is not fold_reader

@@ -125,9 +125,19 @@ def near_cues(ctx, pspans: list[tuple[int, int]], neg: set[str], words: int = 8)
     return f
 
 
+def _known(p) -> str:
+    """How the player knowledge base knows the name: ``noted`` (a recent tournament's squad), ``known``, ``no``."""
+    from mercato.understand.knowledge import knowledge
+
+    kb = knowledge()
+    k = kb.by_name(p.key) if " " in p.key else kb.by_mononym(p.key)
+    return "no" if k is None else "noted" if k.noted else "known"
+
+
 def player_features(ctx, p, rank: int, sents: list[int]) -> dict[str, float]:
     words = p.name.split()
     return {
+        f"p.kb={_known(p)}": 1.0,  # coaches, officials and stray capitalised words are seldom in the base
         f"p.words={min(len(words), 4)}": 1.0,
         "p.lowercase_word": float(any(w[:1].islower() for w in words)),  # a transliteration gone astray
         "p.transliterated": float(not any(ctx.original[s:e].isascii() or _latin(ctx.original[s:e])
