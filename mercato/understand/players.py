@@ -192,24 +192,13 @@ def find_players(text: str, blocked: list[tuple[int, int]], stop: set[str], part
         while len(words) > 1 and fold_key(words[0]) in roles:  # "Angreifer Nicolas Jackson"
             s = text.index(words[1], s)
             words = words[1:]
-        inside = _known_inside(words, kb, glue, endings)
-        if inside != words:
-            try:
-                s = text.index(inside[0], s)
-            except ValueError:
-                pass
-            words = inside
+        s, words = _narrowed(text, s, words, _known_inside(words, kb, glue, endings))
         if len(words) > 4:
             continue
         trimmed = trim_name(words, known, particles)
         if not trimmed:
             continue
-        if trimmed != words:
-            try:
-                s = text.index(trimmed[0], s)
-            except ValueError:
-                pass
-            words = trimmed
+        s, words = _narrowed(text, s, words, trimmed)
         latin = " ".join(to_latin(w) for w in words)
         if len(words) > 1 and script_of(words[0]) == "greek":
             latin = _greek_nominative(latin)
@@ -259,6 +248,17 @@ def find_players(text: str, blocked: list[tuple[int, int]], stop: set[str], part
 
 #: Korean particles written onto the word before them (topic, subject, object, genitive, place, with, to)
 _HANGUL_PARTICLES = ("에서", "으로", "에게", "은", "는", "이", "가", "을", "를", "의", "에", "와", "과", "도", "로")
+
+
+def _narrowed(text: str, start: int, words: list[str], part: list[str]) -> tuple[int, list[str]]:
+    """A span's words narrowed to ``part`` (a run inside them), with the start moved to where it begins."""
+    if part == words:
+        return start, words
+    try:
+        start = text.index(part[0], start)
+    except ValueError:
+        pass
+    return start, part
 
 
 def _caseless(text: str, start: int, words: list[str], players: dict[str, Player]) -> None:
