@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from mercato import evaluation, training
+from mercato.understand import learned
 
 _OUTCOME_Y = {"done": 1.0, "collapsed": 0.0}
 
@@ -135,14 +136,10 @@ def run(dirs: Sequence[str | Path], k: int = 5, *, on_progress: Callable[[int], 
         ab = training.platt(_outcome_pairs(corpus, raw, others))
         if ab is None:
             continue
-        from mercato.understand.learned import Linear, Models
-
-        cal = Models(Linear(("yes",), (0.0,), {}), Linear(("yes",), (0.0,), {}), Linear(("yes",), (0.0,), {}),
-                     calibration=ab)
         for i in ids:
             lk = final[i].get("likelihood")
             if isinstance(lk, (int, float)):
-                final[i]["likelihood"] = round(cal.calibrate(float(lk)), 4)
+                final[i]["likelihood"] = round(learned.platt(ab, float(lk)), 4)
     preds = [final[it.id] for it in corpus.items if it.id in final]
     return preds, score(corpus, preds, fold_of, k)
 

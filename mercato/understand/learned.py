@@ -35,6 +35,13 @@ def _sigmoid(x: float) -> float:
     return e / (1 + e)
 
 
+def platt(ab: tuple[float, float], p: float) -> float:
+    """Platt scaling: sigmoid(a·logit(p) + b)."""
+    a, b = ab
+    q = min(1 - 1e-6, max(1e-6, p))
+    return _sigmoid(a * math.log(q / (1 - q)) + b)
+
+
 @dataclass(frozen=True)
 class Linear:
     """A linear model over sparse named features: one weight vector per class (one class: logistic)."""
@@ -107,11 +114,7 @@ class Models:
         return frozenset(self.meta.get("rare_stages") or ())
 
     def calibrate(self, p: float) -> float:
-        if self.calibration is None:
-            return p
-        a, b = self.calibration
-        q = min(1 - 1e-6, max(1e-6, p))
-        return _sigmoid(a * math.log(q / (1 - q)) + b)
+        return p if self.calibration is None else platt(self.calibration, p)
 
     def to_dict(self) -> dict[str, Any]:
         return {"format": FORMAT, "claim": self.claim.to_dict(), "origin": self.origin.to_dict(),
