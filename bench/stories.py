@@ -127,7 +127,8 @@ def main() -> int:
     results = []
     for n in args.claims:
         res = subprocess.run([sys.executable, __file__, "--child", str(n), "--batch", str(args.batch),
-                              "--per-saga", str(args.per_saga), "--refresh", args.refresh], capture_output=True, text=True, check=True)
+                              "--per-saga", str(args.per_saga), "--refresh", args.refresh],
+                             capture_output=True, text=True, check=True)
         results.append(json.loads(res.stdout.strip().splitlines()[-1]))
         print(json.dumps(results[-1]), flush=True)
     if len(results) > 1:
