@@ -20,8 +20,8 @@ from mercato.store.articles import ArticlesRepo
 from mercato.store.board import BoardRepo
 from mercato.store.dialect import create_engine, write_tx
 from mercato.store.feeds import FeedsRepo
-from mercato.store.stories import StoriesRepo
 from mercato.store.players import PlayersRepo
+from mercato.store.stories import StoriesRepo
 from mercato.store.understanding import UnderstandingRepo
 
 log = logging.getLogger(__name__)

@@ -3,7 +3,8 @@
 Modules, in the order the work flows: :mod:`.records` (reports, keys, dates), :mod:`.grouping` (links and
 epochs), :mod:`.provenance` (re-reports, copies, citation graph), :mod:`.contradictions`, :mod:`.likelihood`
 (status, reliability, calibrated likelihood), :mod:`.sagas` (one saga assembled), :mod:`.incremental`
-(``update``), :mod:`.rescoring` (``refresh``: sagas rescored when the reliability they used moved), :mod:`.views` (evaluation view, as-of), :mod:`.report` (reliability diagram and per-saga files).
+(``update``), :mod:`.rescoring` (``refresh``: sagas rescored when the reliability they used moved),
+:mod:`.views` (evaluation view, as-of), :mod:`.report` (reliability diagram and per-saga files).
 The model's constants are data: ``mercato/data/reliability.toml``.
 """
 
