@@ -303,8 +303,9 @@ def run_batch(
 ) -> BatchReport:
     """Run extract + understand for every article of ``paths`` on ``client``'s cluster, store, then fold sagas.
 
-    ``worker_writes`` (PostgreSQL only, off by default) lets the workers write; results may then differ from
-    the single-process path in the cross-article steps.
+    ``worker_writes`` (PostgreSQL only, off by default) lets the workers write; the cross-article steps are
+    recomputed from the raw readings and ``catch_up`` rescores at the end, so the board does not depend on
+    the order the workers finish in (a key repeated in the input may keep another line as its revision).
     """
     from distributed import as_completed
 
