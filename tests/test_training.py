@@ -31,7 +31,7 @@ def test_folds_keep_sagas_linked_through_other_sagas_together() -> None:
     folds = training.saga_folds(items, 3)
     assert folds["1"] == folds["2"] == folds["3"]  # a and b are linked by article 2
     assert folds["4"] == folds["8"] == folds["9"]
-    assert {folds["6"], folds["7"]} == {0, 1} or len({folds["6"], folds["7"]}) == 2  # negatives spread
+    assert folds["6"] != folds["7"]  # negatives are spread over the folds
 
 
 def test_linear_models_round_trip_and_explain(tmp_path) -> None:

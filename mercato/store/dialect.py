@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -97,3 +97,13 @@ def iter_rows(engine: sa.Engine, table: sa.Table, key: str, batch: int = 500) ->
             return
         yield from rows
         last = rows[-1]._mapping[key]
+
+
+#: rows per statement when a list of keys is bound (well under SQLite's variable limit)
+CHUNK = 500
+
+
+def chunks(items: Sequence[Any], n: int = CHUNK) -> Iterator[Sequence[Any]]:
+    """``items`` in slices of ``n``: one ``IN (…)`` statement each."""
+    for i in range(0, len(items), n):
+        yield items[i:i + n]

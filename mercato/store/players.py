@@ -8,20 +8,13 @@ all articles, and the effective ``player``, ``to_club`` and ``from_club`` are re
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 import sqlalchemy as sa
 
 from mercato.store import schema as t
 from mercato.store.articles import now_iso
+from mercato.store.dialect import chunks
 from mercato.store.understanding import UNSETTLED, mark_unsettled, patch_claims, player_key
-
-_CHUNK = 500
-
-
-def _chunks(items: Sequence[Any], n: int = _CHUNK) -> Iterable[Sequence[Any]]:
-    for i in range(0, len(items), n):
-        yield items[i:i + n]
 
 
 class PlayersRepo:
@@ -64,7 +57,7 @@ class PlayersRepo:
         p = t.players
         when = now_iso()
         with self._write() as conn:
-            for chunk in _chunks(gone):
+            for chunk in chunks(gone):
                 conn.execute(p.delete().where(p.c.key.in_(chunk)))
             for key in changed:
                 name, n = wanted[key]
@@ -91,7 +84,7 @@ class PlayersRepo:
                     sa.or_(p.c.key.is_(None), c.c.player != c.c.raw_player))
                 out = [tuple(r) for r in conn.execute(stmt)]
             else:
-                for chunk in _chunks(sorted(set(keys))):
+                for chunk in chunks(sorted(set(keys))):
                     out.extend(tuple(r) for r in conn.execute(stmt.select_from(joined)
                                                               .where(c.c.article_key.in_(chunk))))
         return sorted(out, key=lambda r: (r[0], r[1]))
@@ -114,7 +107,7 @@ class PlayersRepo:
     def player_keys_of(self, keys: Sequence[str]) -> set[str]:
         out: set[str] = set()
         with self.engine.connect() as conn:
-            for chunk in _chunks(sorted(set(keys))):
+            for chunk in chunks(sorted(set(keys))):
                 out.update(r[0] for r in conn.execute(sa.select(t.claims.c.player_key).distinct().where(
                     t.claims.c.article_key.in_(chunk))) if r[0])
         return out
@@ -135,7 +128,7 @@ class PlayersRepo:
                 .select_from(c.join(u, u.c.article_key == c.c.article_key)))
         out = []
         with self.engine.connect() as conn:
-            for chunk in _chunks(pks):
+            for chunk in chunks(pks):
                 for key, idx, pk, to_raw, from_raw, data, to_club, from_club in conn.execute(
                         stmt.where(c.c.player_key.in_(chunk))):
                     links = (data or {}).get("links") or []
@@ -163,14 +156,14 @@ class PlayersRepo:
         n = t.article_names
         found: set[str] = set()
         with self.engine.connect() as conn:
-            for chunk in _chunks(sorted(set(keys or ()))):
+            for chunk in chunks(sorted(set(keys or ()))):
                 found.update(r[0] for r in conn.execute(sa.select(n.c.article_key).distinct()
                                                         .where(n.c.article_key.in_(chunk))))
-            for chunk in _chunks(sorted(set(tokens))):
+            for chunk in chunks(sorted(set(tokens))):
                 found.update(r[0] for r in conn.execute(sa.select(n.c.article_key).distinct()
                                                         .where(n.c.token.in_(chunk))))
             out: dict[str, list[str]] = {}
-            for chunk in _chunks(sorted(found)):
+            for chunk in chunks(sorted(found)):
                 for key, tok in conn.execute(sa.select(n.c.article_key, n.c.token).where(n.c.article_key.in_(chunk))):
                     out.setdefault(key, []).append(tok)
         return {k: sorted(v) for k, v in sorted(out.items())}
@@ -180,7 +173,7 @@ class PlayersRepo:
         u = t.understanding
         out: dict[str, dict[str, str]] = {}
         with self.engine.connect() as conn:
-            for chunk in _chunks(sorted(set(keys))):
+            for chunk in chunks(sorted(set(keys))):
                 for key, data in conn.execute(sa.select(u.c.article_key, u.c.data).where(u.c.article_key.in_(chunk))):
                     out[key] = dict((data or {}).get("reread_with") or {})
         return out

@@ -15,14 +15,7 @@ import sqlalchemy as sa
 
 from mercato.store import schema as t
 from mercato.store.articles import now_iso
-from mercato.store.dialect import iter_rows
-
-_CHUNK = 500
-
-
-def _chunks(items: Sequence[Any], n: int = _CHUNK) -> Iterator[Sequence[Any]]:
-    for i in range(0, len(items), n):
-        yield items[i:i + n]
+from mercato.store.dialect import chunks, iter_rows
 
 
 class StoriesRepo:
@@ -45,7 +38,7 @@ class StoriesRepo:
         """For each article key that has an understanding: its metadata, text, language, claims and citations."""
         a, u = t.articles, t.understanding
         out = []
-        for chunk in _chunks(list(keys)):
+        for chunk in chunks(list(keys)):
             stmt = (sa.select(a.c.key, a.c.outlet, a.c.title, a.c.published, a.c.date_partial, a.c.first_seen,
                               a.c.text, u.c.lang, u.c.is_transfer, u.c.data)
                     .select_from(a.join(u, u.c.article_key == a.c.key)).where(a.c.key.in_(chunk)))
@@ -55,7 +48,7 @@ class StoriesRepo:
     def sagas_holding(self, conn: sa.Connection, keys: Sequence[str]) -> set[str]:
         sa_ = t.saga_articles
         out: set[str] = set()
-        for chunk in _chunks(list(keys)):
+        for chunk in chunks(list(keys)):
             out.update(r[0] for r in conn.execute(sa.select(sa_.c.saga_id).where(sa_.c.article_key.in_(chunk))))
         return out
 
@@ -63,21 +56,21 @@ class StoriesRepo:
         """(key, saga id) for every saga stored under one of these look-up keys."""
         ix = t.saga_index
         out: list[tuple[str, str]] = []
-        for chunk in _chunks(sorted(set(index_keys))):
+        for chunk in chunks(sorted(set(index_keys))):
             out.extend((r[0], r[1]) for r in conn.execute(sa.select(ix.c.key, ix.c.saga_id).where(ix.c.key.in_(chunk))))
         return out
 
     def saga_link_keys(self, conn: sa.Connection, saga_ids: Iterable[str]) -> dict[str, str]:
         s = t.sagas
         out: dict[str, str] = {}
-        for chunk in _chunks(sorted(set(saga_ids))):
+        for chunk in chunks(sorted(set(saga_ids))):
             out.update((r.id, r.link_key) for r in conn.execute(sa.select(s.c.id, s.c.link_key).where(s.c.id.in_(chunk))))
         return out
 
     def saga_member_rows(self, conn: sa.Connection, saga_ids: Iterable[str]) -> list[dict[str, Any]]:
         sa_ = t.saga_articles
         out = []
-        for chunk in _chunks(sorted(set(saga_ids))):
+        for chunk in chunks(sorted(set(saga_ids))):
             stmt = sa.select(sa_).where(sa_.c.saga_id.in_(chunk))
             out.extend(dict(r._mapping) for r in conn.execute(stmt))
         return out
@@ -85,7 +78,7 @@ class StoriesRepo:
     def saga_rows_by_id(self, conn: sa.Connection, saga_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         s = t.sagas
         out: dict[str, dict[str, Any]] = {}
-        for chunk in _chunks(sorted(set(saga_ids))):
+        for chunk in chunks(sorted(set(saga_ids))):
             for r in conn.execute(sa.select(s).where(s.c.id.in_(chunk))):
                 out[r.id] = dict(r._mapping)
         return out
@@ -99,7 +92,7 @@ class StoriesRepo:
         with ctx as c:
             if sources is None:
                 return {r.source: dict(r._mapping) for r in c.execute(sa.select(sr))}
-            for chunk in _chunks(sorted(set(sources))):
+            for chunk in chunks(sorted(set(sources))):
                 for r in c.execute(sa.select(sr).where(sr.c.source.in_(chunk))):
                     out[r.source] = dict(r._mapping)
         return out
@@ -124,7 +117,7 @@ class StoriesRepo:
                       members: Sequence[dict[str, Any]], index: Sequence[tuple[str, str]]) -> None:
         """Delete the ``removed`` and re-written sagas with their rows, then insert the new ones."""
         ids = sorted(set(removed) | {s["id"] for s in sagas})
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             conn.execute(t.saga_articles.delete().where(t.saga_articles.c.saga_id.in_(chunk)))
             conn.execute(t.saga_index.delete().where(t.saga_index.c.saga_id.in_(chunk)))
             conn.execute(t.sagas.delete().where(t.sagas.c.id.in_(chunk)))
@@ -137,7 +130,7 @@ class StoriesRepo:
             conn.execute(t.saga_index.insert(), [{"key": k, "saga_id": sid} for k, sid in sorted(set(index))])
 
     def drop_article_rows(self, conn: sa.Connection, keys: Sequence[str]) -> None:
-        for chunk in _chunks(list(keys)):
+        for chunk in chunks(list(keys)):
             conn.execute(t.saga_articles.delete().where(t.saga_articles.c.article_key.in_(chunk)))
 
     def apply_reliability(self, conn: sa.Connection, deltas: dict[str, list[Any]],
@@ -183,7 +176,7 @@ class StoriesRepo:
             if keys is None:
                 return [dict(r._mapping) for r in conn.execute(stmt)]
             out = []
-            for chunk in _chunks(list(keys)):
+            for chunk in chunks(list(keys)):
                 out.extend(dict(r._mapping) for r in conn.execute(stmt.where(sa_.c.article_key.in_(chunk))))
             return out
 
