@@ -8,6 +8,7 @@
     ├── UnderstandError
     ├── StoreError ── MigrationError
     ├── ConfigError
+    ├── FollowError        (watchlists, feeds and webhooks: a bad name, an unknown target)
     └── MissingDependency  (.extra = "postgres" | "web" | "batch" | ...)
     Skip(reason)           control flow, deliberately not a MercatoError
 
@@ -70,6 +71,10 @@ class MigrationError(StoreError):
 
 class ConfigError(MercatoError):
     code = "config"
+
+
+class FollowError(MercatoError):
+    code = "follow"
 
 
 class MissingDependency(MercatoError):

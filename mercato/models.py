@@ -216,3 +216,26 @@ class IngestOutcome(_Record):
     key: str
     status: str
     revision: int = 1
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Target(_Record):
+    """Something a watchlist follows: a club (by its name) or a player (by the folded key of the name)."""
+
+    kind: str  # club | player
+    key: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SagaChange(_Record):
+    """A change of a saga noted at the end of a run: it appeared, its status changed, or its likelihood moved."""
+
+    saga_id: str
+    kind: str  # new | status | likelihood
+    old_status: str | None = None
+    new_status: str | None = None
+    old_likelihood: float | None = None
+    new_likelihood: float | None = None
+    at: str = ""
+    id: int | None = None  # set once stored

@@ -103,7 +103,16 @@ def finish(store: Store, keys: Sequence[str], lost: set[str] | None = None, *, r
     store.mark_settled(touched, PIPELINE_VERSION)
     if refresh:
         stories.refresh(store)
+        notify(store)
     return n
+
+
+def notify(store: Store) -> None:
+    """The end of a run, after the stories are refreshed: note each saga's changes, queue and send the webhook
+    deliveries of the followed ones (:func:`mercato.follow.after_run`)."""
+    from mercato import follow
+
+    follow.after_run(store)
 
 
 def update_stories(store: Store, keys: Sequence[str]) -> int:
@@ -173,7 +182,8 @@ def ingest(
 def catch_up(store: Store, on_progress: Progress | None = None) -> int:
     """Understand whatever is stale (new pipeline version, revised text, an interrupted run) and update sagas;
     then rescore every saga whose sources' record moved since it was scored (the end of every run: the board
-    is then the same whatever the order and batching of the articles). Returns the stale articles."""
+    is then the same whatever the order and batching of the articles), and note what changed for the followers
+    (:func:`notify`). Returns the stale articles."""
     from mercato import stories
     from mercato.understand import PIPELINE_VERSION
 
@@ -183,4 +193,5 @@ def catch_up(store: Store, on_progress: Progress | None = None) -> int:
         understand_keys(store, stale, on_progress=on_progress, lost=lost)
         finish(store, stale, lost, refresh=False)
     stories.refresh(store)
+    notify(store)
     return len(stale)

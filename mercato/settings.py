@@ -36,6 +36,11 @@ class Settings:
     batch_size: int = 500
     api_token: str = ""
     api_max_body: int = 1024 * 1024
+    follow_threshold_points: float = 10.0  # a likelihood move of at least this many points is a change
+    webhook_attempts: int = 3  # tries of one delivery in one run (then it waits for the next run)
+    webhook_max_attempts: int = 12  # tries over all runs before a delivery is given up (kept as failed)
+    webhook_backoff_s: float = 1.0  # wait before the 2nd try; doubled before each next one
+    webhook_timeout_s: float = 10.0
 
     def db_url(self) -> str:
         """The SQLAlchemy URL of the store: ``--db`` may be a plain path."""

@@ -35,7 +35,7 @@ from mercato.sources.addresses import Network, check_url, checked_addresses, par
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Fetched", "Fetcher", "HTTPStatusError", "PAGE_TYPES", "FEED_TYPES"]
+__all__ = ["Fetched", "Fetcher", "HTTPStatusError", "PAGE_TYPES", "FEED_TYPES", "guarded_transport"]
 
 PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain"})
 FEED_TYPES = frozenset({
@@ -207,6 +207,11 @@ class _GuardedTransport(httpx.HTTPTransport):
             keepalive_expiry=5.0,
             network_backend=_GuardedBackend(allow_private, allowed),
         )
+
+
+def guarded_transport(allow_private: bool, allow_addresses: Iterable[str] = ()) -> httpx.HTTPTransport:
+    """A transport that connects only to addresses the SSRF policy allows (for other outgoing requests)."""
+    return _GuardedTransport(allow_private, parse_networks(allow_addresses))
 
 
 # -- bounded decoding of the body --------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Every table, in one place (SQLAlchemy Core). Migrations under ``migrations/`` create them.
 
 Ownership by concept: articles/revisions/runs (ingest), understanding/claims/citations/players (understand),
-feeds (sources), sagas/saga_articles/saga_index/source_reliability (stories).
+feeds (sources), sagas/saga_articles/saga_index/source_reliability (stories), watchlists/watchlist_items/
+saga_state/saga_events/webhooks/webhook_deliveries (follow).
 """
 
 from __future__ import annotations
@@ -197,4 +198,72 @@ source_reliability = sa.Table(
     sa.Column("prior", sa.Float),
     sa.Column("reliability", sa.Float),
     sa.Column("updated_at", sa.String(32), nullable=False),
+)
+
+# -- follow: watchlists, what was last noted of each saga, the changes noted, webhooks and their deliveries ------
+
+watchlists = sa.Table(
+    "watchlists",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("created_at", sa.String(32), nullable=False),
+)
+
+watchlist_items = sa.Table(
+    "watchlist_items",
+    metadata,
+    sa.Column("list_name", sa.String(64), primary_key=True),
+    sa.Column("kind", sa.String(8), primary_key=True),  # club | player
+    sa.Column("key", sa.String(255), primary_key=True, index=True),  # the club's name, or the player's key
+    sa.Column("label", sa.Text, nullable=False),
+    sa.Column("added_at", sa.String(32), nullable=False),
+)
+
+saga_state = sa.Table(  # what was last noted of each saga: changes are measured from here
+    "saga_state",
+    metadata,
+    sa.Column("saga_id", sa.String(255), primary_key=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("likelihood", sa.Float),
+    sa.Column("noted_at", sa.String(32), nullable=False),
+)
+
+saga_events = sa.Table(
+    "saga_events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("saga_id", sa.String(255), nullable=False, index=True),
+    sa.Column("kind", sa.String(16), nullable=False),  # new | status | likelihood
+    sa.Column("old_status", sa.String(16)),
+    sa.Column("new_status", sa.String(16)),
+    sa.Column("old_likelihood", sa.Float),
+    sa.Column("new_likelihood", sa.Float),
+    sa.Column("at", sa.String(32), nullable=False, index=True),
+)
+
+webhooks = sa.Table(
+    "webhooks",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("secret", sa.Text, nullable=False),
+    sa.Column("list_name", sa.String(64)),  # only the sagas this watchlist follows; NULL: every watchlist
+    sa.Column("added_at", sa.String(32), nullable=False),
+)
+
+webhook_deliveries = sa.Table(
+    "webhook_deliveries",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("webhook_id", sa.Integer, nullable=False, index=True),
+    sa.Column("event_id", sa.Integer, nullable=False),
+    sa.Column("body", sa.Text, nullable=False),  # the exact JSON sent (and signed) on every attempt
+    sa.Column("state", sa.String(12), nullable=False, index=True),  # pending | delivered | failed
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("last_status", sa.Integer),
+    sa.Column("last_error", sa.Text),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("last_attempt_at", sa.String(32)),
+    sa.Column("delivered_at", sa.String(32)),
+    sa.UniqueConstraint("webhook_id", "event_id", name="uq_delivery_event"),
 )
