@@ -108,6 +108,17 @@ class FollowRepo:
         with self.engine.connect() as conn:
             return [r[0] for r in conn.execute(stmt)]
 
+    def sagas_by_ids(self, ids: Sequence[str]) -> list[dict[str, Any]]:
+        """These sagas as the board lists them, in the order given."""
+        from mercato.store.board import saga_from_row
+
+        s = t.sagas
+        rows: dict[str, dict[str, Any]] = {}
+        with self.engine.connect() as conn:
+            for chunk in chunks(list(ids)):
+                rows.update((r.id, saga_from_row(r)) for r in conn.execute(sa.select(s).where(s.c.id.in_(chunk))))
+        return [rows[i] for i in ids if i in rows]
+
     def saga_heads(self, conn: sa.Connection | None = None,
                    ids: Sequence[str] | None = None) -> dict[str, dict[str, Any]]:
         """id → the saga's names, status and likelihood (every saga, or these)."""

@@ -28,7 +28,8 @@ def _document_problems(schema: dict[str, Any]) -> dict[str, Any]:
         for method, op in item.items():
             responses = op.setdefault("responses", {})
             responses.pop("422", None)
-            errors = WRITE_ERRORS if method == "post" else READ_ERRORS
+            errors = WRITE_ERRORS if method == "post" else {**WRITE_ERRORS, 404: "Not found"} if method == "delete" \
+                else READ_ERRORS
             for status, text in errors.items():
                 responses[str(status)] = {"description": text, "content": ref}
     return schema
@@ -42,6 +43,8 @@ def create_app(store: Any = None, settings: Settings | None = None) -> Any:
     except ImportError:
         raise MissingDependency("fastapi", "web") from None
     from mercato.interfaces.api import problems
+    from mercato.interfaces.api.follow import feeds as feed_router
+    from mercato.interfaces.api.follow import router as follow_router
     from mercato.interfaces.api.limits import BodyLimit, SecurityHeaders
     from mercato.interfaces.api.routes import router
     from mercato.interfaces.web import install as install_web
@@ -57,6 +60,8 @@ def create_app(store: Any = None, settings: Settings | None = None) -> Any:
     app.state.settings = settings
     problems.install_handlers(app)
     app.include_router(router)
+    app.include_router(follow_router)
+    app.include_router(feed_router)
     install_web(app)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(BodyLimit, max_bytes=settings.api_max_body)

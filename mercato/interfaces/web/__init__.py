@@ -15,7 +15,9 @@ def install(app: Any) -> None:
         from mercato.errors import MissingDependency
 
         raise MissingDependency("jinja2", "web") from None
+    from mercato.interfaces.web.follow import router as follow_router
     from mercato.interfaces.web.pages import render_problem, router
 
     app.state.render_problem = render_problem
     app.include_router(router)
+    app.include_router(follow_router)

@@ -17,7 +17,7 @@ from mercato.interfaces.api.routes import DATE, FormRoute, SagaFilters, saga_det
 from mercato.interfaces.web import charts
 
 HERE = Path(__file__).parent
-STATIC = {"style.css": "text/css", "charts.js": "text/javascript"}
+STATIC = {"style.css": "text/css", "charts.js": "text/javascript", "follow.js": "text/javascript"}
 router = APIRouter(route_class=FormRoute, include_in_schema=False)
 
 
@@ -208,7 +208,10 @@ def club_page(request: Request, ref: str) -> Any:
     out = request.app.state.store.board_get_club(name)
     if out is None:
         raise HTTPException(404, f"no saga involves the club {name!r}")
-    return render(request, "club.html", {"title": name, "club": out}, as_json)
+    from mercato.interfaces.web.follow import follow_box
+
+    return render(request, "club.html", {"title": name, "club": out,
+                                         "follow": follow_box(request.app.state.store, "club", name, name)}, as_json)
 
 
 @router.get("/players")
@@ -229,7 +232,10 @@ def player_page(request: Request, ref: str) -> Any:
     out = request.app.state.store.board_get_player(key)
     if out is None:
         raise HTTPException(404, f"no player {key!r}")
-    return render(request, "player.html", {"title": out["player"], "player": out}, as_json)
+    from mercato.interfaces.web.follow import follow_box
+
+    box = follow_box(request.app.state.store, "player", out["player_key"], out["player"])
+    return render(request, "player.html", {"title": out["player"], "player": out, "follow": box}, as_json)
 
 
 # -- sources and calibration --------------------------------------------------------------------------------------
