@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from mercato.interfaces.cli import articles, batch, board, db, evaluate, ingest, sources
+from mercato.interfaces.cli import articles, batch, board, db, evaluate, follow, ingest, sources
 from mercato.interfaces.cli._common import err_console
 
 app = typer.Typer(
@@ -44,6 +44,10 @@ app.command("saga")(board.saga)
 app.command("outlets")(board.outlets)
 app.command("serve")(board.serve)
 app.add_typer(db.app, name="db")
+app.command("follow")(follow.follow)
+app.command("unfollow")(follow.unfollow)
+app.command("following")(follow.following)
+app.add_typer(follow.webhooks, name="webhooks")
 
 
 def main() -> None:
