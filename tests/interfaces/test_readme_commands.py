@@ -41,7 +41,7 @@ ARTICLES = [
 
 #: the README's commands (first word after `mercato`, or two for groups) and the tests below that run them
 COVERED = {"ingest", "sources", "watch", "articles", "stats", "understand", "board", "saga", "outlets", "serve",
-           "evaluate", "train", "batch", "db"}
+           "evaluate", "train", "batch", "db", "follow", "unfollow", "following", "webhooks"}
 
 
 def run(*args: str, env: dict[str, str] | None = None):
@@ -94,7 +94,9 @@ def test_every_readme_command_is_covered():
 
 @pytest.mark.parametrize("words", sorted({tuple(re.split(r"\s+", c)[1:2]) for c in readme_commands()}
                                          | {("articles", "list"), ("articles", "search"), ("articles", "show"),
-                                            ("db", "migrate")}))
+                                            ("db", "migrate"), ("webhooks", "add"), ("webhooks", "list"),
+                                            ("webhooks", "log"), ("webhooks", "remove"), ("webhooks", "deliver"),
+                                            ("webhooks", "retry")}))
 def test_help_of_every_readme_command(words):
     out = ok(run(*words, "--help"))
     assert "Usage" in out
@@ -232,3 +234,35 @@ def test_db_migrate(small):
 def test_bad_dates_in_options_are_usage_errors(small, args):
     res = run(*args, "--db", small["db"])
     assert res.exit_code == 2 and "expected a date YYYY-MM-DD" in res.output and "Traceback" not in res.output
+
+
+def test_follow_unfollow_following_webhooks(small):
+    db = small["db"]
+    out = json.loads(ok(run("follow", "Chelsea", "--list", "blues", "--db", db, "--json")))
+    assert out["kind"] == "club" and out["added"] is True and out["watchlist"] == "blues"
+    assert "already follows" in ok(run("follow", "chelsea", "--list", "blues", "--db", db))
+    assert "now follows" in ok(run("follow", "Marc Guehi", "--list", "blues", "--db", db))
+    ok(run("follow", "Some Future Star", "--player", "--db", db))
+    res = run("follow", "Nobody Known", "--db", db)
+    assert res.exit_code == 1 and "--club or --player" in res.output and "Traceback" not in res.output
+    res = run("follow", "Chelsea", "--list", "no spaces", "--db", db)
+    assert res.exit_code == 1 and "invalid watchlist name" in res.output
+    lists = json.loads(ok(run("following", "--json", "--db", db)))
+    assert {x["watchlist"] for x in lists} == {"blues", "default"}
+    one = json.loads(ok(run("following", "--list", "blues", "--json", "--db", db)))
+    assert [i["kind"] for i in one[0]["items"]] == ["club", "player"] and one[0]["sagas"]
+    assert "Chelsea" in ok(run("following", "--list", "blues", "--db", db))
+    assert "no longer follows" in ok(run("unfollow", "Chelsea", "--list", "blues", "--db", db))
+    res = run("unfollow", "Chelsea", "--list", "blues", "--db", db)
+    assert res.exit_code == 1 and "does not follow" in res.output
+    assert "webhook 1 added" in ok(run("webhooks", "add", "https://hooks.example.com/mercato", "--secret",
+                                       "a-long-secret", "--db", db))
+    res = run("webhooks", "add", "file:///etc/passwd", "--secret", "a-long-secret", "--db", db)
+    assert res.exit_code == 1 and "refused" in res.output and "Traceback" not in res.output
+    hooks = json.loads(ok(run("webhooks", "list", "--json", "--db", db)))
+    assert [h["url"] for h in hooks] == ["https://hooks.example.com/mercato"] and "secret" not in hooks[0]
+    assert json.loads(ok(run("webhooks", "log", "--json", "--db", db))) == []
+    assert "0 delivered" in ok(run("webhooks", "deliver", "--db", db))
+    ok(run("webhooks", "retry", "--db", db))
+    assert "removed" in ok(run("webhooks", "remove", "1", "--db", db))
+    assert run("webhooks", "remove", "1", "--db", db).exit_code == 1
