@@ -9,7 +9,7 @@ import mercato
 
 ROOT = pathlib.Path(mercato.__file__).parent
 # Pipeline order; a stage may import earlier stages and the shared top-level modules, never later ones.
-ORDER = ["sources", "extract", "understand", "stories", "store", "batch", "interfaces"]
+ORDER = ["sources", "extract", "understand", "stories", "store", "follow", "batch", "interfaces"]
 SHARED = {"models", "errors", "settings", "stats", "data", "testing"}
 
 
