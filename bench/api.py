@@ -1,10 +1,12 @@
 """Load on the read API (not a timed test): many concurrent clients on the board, saga and search endpoints.
 
-    .venv/bin/python bench/api.py --sagas 10000 --clients 50 --seconds 20 [--workers 1]
+    .venv/bin/python bench/api.py --sagas 10000 --clients 1 10 50 --seconds 15
 
-Writes ``--sagas`` sample sagas to a fresh SQLite store, serves it with ``mercato serve`` in a subprocess on
-127.0.0.1, runs the clients on loopback for a bounded time and prints requests per second, p50/p99 latency
-per endpoint and the errors (non-2xx or not the expected shape). Results also go to ``bench/results/api.json``.
+Writes ``--sagas`` sample sagas (and a watchlist following two clubs) to a fresh SQLite store, serves it with
+``mercato serve`` in a subprocess on 127.0.0.1, runs the clients on loopback for a bounded time over the board,
+saga, search, outlets, watchlist and Atom feed endpoints, and prints requests per second, p50/p99 latency per
+endpoint and the errors (non-2xx or not the expected shape: JSON, or an Atom document).
+Results also go to ``bench/results/api.json``.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -32,14 +35,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def prepare(db: Path, n: int) -> tuple[list[str], list[str]]:
+def prepare(db: Path, n: int) -> tuple[list[str], list[str], list[str]]:
+    """The sample sagas, and a watchlist "bench" following two clubs and a player."""
     from mercato.interfaces.web.sample import CLUBS, PLAYERS, write_sample
     from mercato.store import Store
 
     store = Store.open("sqlite:///" + str(db))
     ids = write_sample(store, n, seed=3, prefix="bench")
+    store.create_watchlist("bench")
+    for club in CLUBS[:2]:
+        store.add_watch_item("bench", "club", club, club)
     store.close()
-    return ids, [p.split()[-1] for p in PLAYERS] + CLUBS
+    return ids, [p.split()[-1] for p in PLAYERS] + CLUBS, list(CLUBS)
 
 
 def pct(xs: list[float], q: float) -> float:
@@ -47,22 +54,38 @@ def pct(xs: list[float], q: float) -> float:
     return xs[min(len(xs) - 1, int(q * len(xs)))] * 1000 if xs else float("nan")
 
 
-async def client(base: str, ids: list[str], words: list[str], until: float, lat: dict[str, list[float]],
-                 errors: dict[str, int], rnd: random.Random) -> None:
+def requests_for(ids: list[str], words: list[str], clubs: list[str]) -> dict[str, Callable[[random.Random], tuple]]:
+    """Each endpoint kind: a request maker giving (path, params, expected body kind)."""
+    return {
+        "board": lambda r: ("/api/sagas", r.choice(({}, {"club": r.choice(words)}, {"sort": "likelihood"},
+                                                      {"status": "done"})), "json"),
+        "saga": lambda r: (f"/api/sagas/{r.choice(ids)}", {}, "json"),
+        "search": lambda r: ("/api/search", {"q": r.choice(words)[:5]}, "json"),
+        "outlets": lambda r: ("/api/outlets", {}, "json"),
+        "feed_club": lambda r: (f"/feeds/club/{r.choice(clubs)}.atom", {}, "atom"),
+        "feed_saga": lambda r: (f"/feeds/saga/{r.choice(ids)}.atom", {}, "atom"),
+        "watchlist": lambda r: ("/api/watchlists/bench", {}, "json"),
+        "feed_watchlist": lambda r: ("/feeds/watchlist/bench.atom", {}, "atom"),
+    }
+
+
+WEIGHTS = {"board": 2, "saga": 1, "search": 1}
+
+
+async def client(base: str, makers: dict[str, Callable[[random.Random], tuple]], until: float,
+                 lat: dict[str, list[float]], errors: dict[str, int], rnd: random.Random) -> None:
+    kinds = [k for k in makers for _ in range(WEIGHTS.get(k, 1))]
     async with httpx.AsyncClient(base_url=base, timeout=30) as c:
         while time.monotonic() < until:
-            kind = rnd.choice(("board", "board", "saga", "search"))
-            if kind == "board":
-                params = rnd.choice(({}, {"club": rnd.choice(words)}, {"sort": "likelihood"}, {"status": "done"}))
-                url = "/api/sagas"
-            elif kind == "saga":
-                url, params = f"/api/sagas/{rnd.choice(ids)}", {}
-            else:
-                url, params = "/api/search", {"q": rnd.choice(words)[:5]}
+            kind = rnd.choice(kinds)
+            url, params, body = makers[kind](rnd)
             t0 = time.perf_counter()
             try:
                 r = await c.get(url, params=params)
-                ok = r.status_code == 200 and isinstance(r.json(), dict)
+                if body == "json":
+                    ok = r.status_code == 200 and isinstance(r.json(), dict | list)
+                else:
+                    ok = r.status_code == 200 and r.text.lstrip().startswith("<?xml")
             except httpx.HTTPError:
                 ok = False
             lat[kind].append(time.perf_counter() - t0)
@@ -70,12 +93,13 @@ async def client(base: str, ids: list[str], words: list[str], until: float, lat:
                 errors[kind] = errors.get(kind, 0) + 1
 
 
-async def load(base: str, ids: list[str], words: list[str], clients: int, seconds: float) -> dict:
-    lat: dict[str, list[float]] = {"board": [], "saga": [], "search": []}
+async def load(base: str, makers: dict[str, Callable[[random.Random], tuple]], clients: int,
+               seconds: float) -> dict:
+    lat: dict[str, list[float]] = {k: [] for k in makers}
     errors: dict[str, int] = {}
     until = time.monotonic() + seconds
     t0 = time.monotonic()
-    await asyncio.gather(*(client(base, ids, words, until, lat, errors, random.Random(i)) for i in range(clients)))
+    await asyncio.gather(*(client(base, makers, until, lat, errors, random.Random(i)) for i in range(clients)))
     elapsed = time.monotonic() - t0
     every = [x for v in lat.values() for x in v]
     out = {"clients": clients, "seconds": round(elapsed, 1), "requests": len(every),
@@ -96,7 +120,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.db"
         t = time.monotonic()
-        ids, words = prepare(db, args.sagas)
+        ids, words, clubs = prepare(db, args.sagas)
+        makers = requests_for(ids, words, clubs)
         print(f"wrote {len(ids)} sagas in {time.monotonic() - t:.1f}s", file=sys.stderr)
         port = free_port()
         env = {**os.environ, "MERCATO_DB": str(db)}
@@ -117,7 +142,7 @@ def main() -> None:
                 time.sleep(0.1)
             results = {"sagas": len(ids), "runs": []}
             for n in args.clients:
-                r = asyncio.run(load(base, ids, words, n, args.seconds))
+                r = asyncio.run(load(base, makers, n, args.seconds))
                 results["runs"].append(r)
                 print(json.dumps(r))
         finally:
