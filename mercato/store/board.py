@@ -212,14 +212,19 @@ class BoardRepo:
     def _saga_filters(self, stmt: Any, *, club: str | None = None, player: str | None = None,
                       status: str | None = None, lang: str | None = None, since: str | None = None,
                       until: str | None = None, q: str | None = None, resolved: bool | None = None,
-                      outlet: str | None = None) -> Any:
+                      outlet: str | None = None, league: str | None = None) -> Any:
+        """``club``, ``player`` and ``league`` go through the forgiving finders (:mod:`mercato.store.finders`):
+        what they do not find matches no saga."""
         s = t.sagas
         if club:
-            stmt = stmt.where(sa.or_(s.c.from_club == club, s.c.to_club == club))
+            clubs = self.find_club(club).matches  # type: ignore[attr-defined]
+            stmt = stmt.where(sa.or_(s.c.from_club.in_(clubs), s.c.to_club.in_(clubs)) if clubs else sa.false())
+        if league:
+            clubs = self.find_league(league).matches  # type: ignore[attr-defined]
+            stmt = stmt.where(sa.or_(s.c.from_club.in_(clubs), s.c.to_club.in_(clubs)) if clubs else sa.false())
         if player:
-            from mercato.store.understanding import player_key
-
-            stmt = stmt.where(sa.or_(s.c.player_key == player_key(player), s.c.player == player))
+            keys = self.find_player(player).matches  # type: ignore[attr-defined]
+            stmt = stmt.where(sa.or_(s.c.player_key.in_(keys), s.c.player == player) if keys else s.c.player == player)
         if status:
             stmt = stmt.where(s.c.status.in_([x.strip() for x in status.split(",") if x.strip()]))
         if lang:
@@ -429,11 +434,14 @@ class BoardRepo:
 
     @_cached
     def board_get_club(self, name: str) -> dict[str, Any] | None:
+        """The sagas of the club(s) ``name`` finds ("PSG" is Paris Saint-Germain), split into buying and selling."""
         sagas, _ = self.board_list_sagas(club=name, limit=500)
         if not sagas:
             return None
-        return {"club": name, "buying": [s for s in sagas if s["to_club"] == name],
-                "selling": [s for s in sagas if s["from_club"] == name]}
+        clubs = set(self.find_club(name).matches)  # type: ignore[attr-defined]
+        title = " / ".join(sorted(clubs)) if clubs else name
+        return {"club": title, "buying": [s for s in sagas if s["to_club"] in clubs],
+                "selling": [s for s in sagas if s["from_club"] in clubs]}
 
     # -- feeds and calibration --------------------------------------------------------------------------------
     def board_list_feeds(self) -> list[dict[str, Any]]:
