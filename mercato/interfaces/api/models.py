@@ -61,8 +61,21 @@ class SagaDetail(Saga):
     articles: list[SagaArticle]
 
 
+class Found(BaseModel):
+    """What a finder made of a club, player or league as typed (see mercato.store.finders)."""
+
+    kind: str
+    query: str
+    matches: list[str]
+    names: list[str]
+    how: str
+    also: list[str]
+    suggestions: list[str]
+
+
 class SagaPage(BaseModel):
     items: list[Saga]
+    found: dict[str, Found] = {}
     next: str | None = Field(None, description="Cursor of the next page (pass it as ?cursor=); null at the end.")
 
 
@@ -164,6 +177,8 @@ class SearchResult(BaseModel):
     sagas: list[Saga]
     players: list[Player]
     clubs: list[Club]
+    found: dict[str, Found] = {}
+    suggestions: list[str] = []
 
 
 class IngestArticle(BaseModel):

@@ -123,7 +123,8 @@ def board_context(request: Request, filters: SagaFilters, sort: str, order: str,
     sagas, nxt = store.board_list_sagas(sort=sort, order=order, limit=limit, cursor=cursor, **active)
     return {"title": "Rumour board", "sagas": sagas, "next": nxt, "total": store.board_count_sagas(**active),
             "filters": {k: v for k, v in filters.values.items()}, "sort": sort, "order": order, "limit": limit,
-            "sorts": list(m.SagaSort.__args__), "statuses": charts.STAGES}
+            "sorts": list(m.SagaSort.__args__), "statuses": charts.STAGES, "found": filters.found(store),
+            "leagues": store.board_leagues()}
 
 
 def _board(request: Request, filters: SagaFilters, sort: str, order: str, limit: int, cursor: str | None,
