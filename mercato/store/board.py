@@ -48,7 +48,6 @@ OUTLET_SORTS: dict[str, tuple[str, Any]] = {
     "source": ("source", ""),
 }
 ORDERS = ("asc", "desc")
-HIT_STAGES = {"done": ("agreement", "medical", "done", "loan"), "collapsed": ("collapsed", "denied")}
 
 
 def encode_cursor(values: Sequence[Any]) -> str:
@@ -333,56 +332,13 @@ class BoardRepo:
         with self.engine.connect() as conn:
             rows = conn.execute(stmt).all()
         rows, nxt = _page(rows, limit, sort, order, "source", OUTLET_SORTS)
-        return [_reliability(x) for x in rows], nxt
-
-    @_cached
-    def board_get_outlet(self, name: str) -> dict[str, Any] | None:
-        """An outlet or journalist: its reliability row, its sagas, its articles and its hit history."""
-        r, sa_, s, a, c = t.source_reliability, t.saga_articles, t.sagas, t.articles, t.citations
-        with self.engine.connect() as conn:
-            row = conn.execute(sa.select(r).where(r.c.source == name)).first()
-            n_articles = int(conn.execute(sa.select(sa.func.count()).select_from(a).where(a.c.outlet == name))
-                             .scalar_one())
-            n_cited = int(conn.execute(sa.select(sa.func.count()).select_from(c).where(c.c.name == name))
-                          .scalar_one())
-            if row is None and n_articles == 0 and n_cited == 0:
-                return None
-            reports = conn.execute(
-                sa.select(sa_.c.saga_id, sa_.c.stage, sa_.c.date, sa_.c.is_original, s.c.player, s.c.from_club,
-                          s.c.to_club, s.c.status, s.c.resolved, s.c.outcome, s.c.last_date)
-                .select_from(sa_.join(s, s.c.id == sa_.c.saga_id))
-                .where(sa_.c.outlet == name)
-                .order_by(s.c.last_date.asc().nulls_first(), sa_.c.saga_id, sa_.c.date)
-            ).all()
-            arts = conn.execute(sa.select(a.c.key, a.c.title, a.c.published, a.c.url).where(a.c.outlet == name)
-                                .order_by(a.c.published.desc().nulls_last(), a.c.key).limit(50)).all()
-        sagas: dict[str, dict[str, Any]] = {}
-        for x in reports:
-            d = sagas.setdefault(x.saga_id, {
-                "id": x.saga_id, "player": x.player, "from_club": x.from_club, "to_club": x.to_club,
-                "status": x.status, "resolved": bool(x.resolved), "outcome": x.outcome, "last_date": x.last_date,
-                "stages": [], "originals": 0, "reports": 0, "hit": None})
-            d["reports"] += 1
-            d["originals"] += 1 if x.is_original else 0
-            if x.stage:
-                d["stages"].append(x.stage)
-        history, hits, resolved = [], 0, 0
-        for d in sagas.values():
-            if d["resolved"] and d["outcome"] in HIT_STAGES:
-                d["hit"] = any(st in HIT_STAGES[d["outcome"]] for st in d["stages"][-1:])
-                resolved += 1
-                hits += 1 if d["hit"] else 0
-                history.append({"date": d["last_date"], "saga_id": d["id"], "hit": d["hit"],
-                                "reliability": round(hits / resolved, 4), "resolved": resolved})
-        return {
-            "source": name,
-            "reliability": _reliability(row) if row is not None else None,
-            "n_articles": n_articles,
-            "n_cited": n_cited,
-            "sagas": list(sagas.values()),
-            "history": history,
-            "articles": [{"key": x.key, "title": x.title, "date": x.published, "url": x.url} for x in arts],
-        }
+        out = [_reliability(x) for x in rows]
+        spellings = self.source_spellings() if any(o["name"] == o["source"] for o in out) else {}  # type: ignore
+        for o in out:
+            seen = spellings.get(o["source"]) or {}
+            o["name"] = next(iter(seen.get("cited") or seen.get("hosts") or []), o["name"]) \
+                if o["name"] == o["source"] else o["name"]
+        return out, nxt
 
     # -- clubs and players ------------------------------------------------------------------------------------
     @_cached
@@ -477,7 +433,13 @@ class BoardRepo:
 
 
 def _reliability(r: Any) -> dict[str, Any]:
+    """A ``source_reliability`` row as shown: its display name, and the prior alone (labelled) until a saga
+    it reported has resolved, else the shrunk record with its sample size and interval."""
+    from mercato.store.outlet_pages import display_name, reliability_summary
+
     m = r._mapping
-    return {"source": m["source"], "kind": m["kind"], "resolved": int(m["resolved"] or 0),
-            "hits": int(m["hits"] or 0), "originals": int(m["originals"] or 0), "rereports": int(m["rereports"] or 0),
-            "prior": m["prior"], "reliability": m["reliability"], "updated_at": m["updated_at"]}
+    resolved, hits = int(m["resolved"] or 0), int(m["hits"] or 0)
+    return {"source": m["source"], "name": display_name(m["source"]) or m["source"], "kind": m["kind"],
+            "resolved": resolved, "hits": hits, "originals": int(m["originals"] or 0),
+            "rereports": int(m["rereports"] or 0), "prior": m["prior"], "updated_at": m["updated_at"],
+            **reliability_summary(resolved, hits, m["prior"], m["reliability"])}

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse
 
 from mercato.interfaces.api import models as m
 from mercato.interfaces.api.routes import DATE, FormRoute, SagaFilters, saga_detail
@@ -184,10 +184,15 @@ def outlets_json(request: Request, sort: Annotated[m.OutletSort, Query()] = "rel
 @router.get("/outlets/{ref:path}")
 def outlet_page(request: Request, ref: str) -> Any:
     name, as_json = split(ref)
-    out = request.app.state.store.board_get_outlet(name)
+    store = request.app.state.store
+    key = store.source_ref(name)["source"]
+    if key and key != name and store.source_ref(key)["source"] == key:  # one URL per source: others redirect
+        url = "/outlets/" + quote(key, safe="") + (".json" if as_json else "")
+        return RedirectResponse(url + (f"?{request.url.query}" if request.url.query else ""), status_code=308)
+    out = store.board_get_outlet(name)
     if out is None:
         raise HTTPException(404, f"no outlet or journalist {name!r}")
-    return render(request, "outlet.html", {"title": name, "outlet": out,
+    return render(request, "outlet.html", {"title": out["name"] or name, "outlet": out,
                                            "charts": charts_of(history=charts.reliability_history(out["history"]))},
                   as_json)
 
