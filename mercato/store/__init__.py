@@ -18,6 +18,7 @@ from mercato.errors import StoreError
 from mercato.store import migrate
 from mercato.store.articles import ArticlesRepo
 from mercato.store.board import BoardRepo
+from mercato.store.calibration import CalibrationRepo
 from mercato.store.dialect import create_engine, write_tx
 from mercato.store.feeds import FeedsRepo
 from mercato.store.finders import FindersRepo
@@ -45,7 +46,7 @@ def _describe(exc: BaseException) -> str:
 
 
 class Store(ArticlesRepo, UnderstandingRepo, PlayersRepo, FeedsRepo, StoriesRepo, BoardRepo, FindersRepo,
-            OutletPagesRepo):
+            OutletPagesRepo, CalibrationRepo):
     """One store; safe to share across threads, one per process."""
 
     def __init__(self, engine: sa.Engine, url: str) -> None:

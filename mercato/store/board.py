@@ -409,28 +409,6 @@ class BoardRepo:
                 "consecutive_errors", "last_error", "entries_seen", "entries_added", "added_at")
         return [{k: r._mapping[k] for k in keep} for r in rows]
 
-    @_cached
-    def board_calibration(self, bins: int = 10) -> dict[str, Any]:
-        """Reliability diagram of resolved sagas: mean predicted likelihood vs observed share that happened."""
-        s = t.sagas
-        with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(s.c.likelihood, s.c.outcome).where(
-                s.c.resolved.is_(sa.true()), s.c.likelihood.is_not(None), s.c.outcome.in_(("done", "collapsed"))
-            )).all()
-        acc = [[0, 0.0, 0] for _ in range(bins)]
-        brier = 0.0
-        for lk, outcome in rows:
-            p = min(max(float(lk), 0.0), 1.0)
-            y = 1 if outcome == "done" else 0
-            b = acc[min(int(p * bins), bins - 1)]
-            b[0] += 1
-            b[1] += p
-            b[2] += y
-            brier += (p - y) ** 2
-        out_bins = [{"lo": i / bins, "hi": (i + 1) / bins, "n": n, "predicted": round(sp / n, 4) if n else None,
-                     "observed": round(sy / n, 4) if n else None} for i, (n, sp, sy) in enumerate(acc)]
-        return {"n": len(rows), "brier": round(brier / len(rows), 4) if rows else None, "bins": out_bins}
-
 
 def _reliability(r: Any) -> dict[str, Any]:
     """A ``source_reliability`` row as shown: its display name, and the prior alone (labelled) until a saga

@@ -159,7 +159,8 @@ def outlets(
     for col in ("source", "kind", "reliability", "resolved", "hits", "originals", "re-reports"):
         t.add_column(col, overflow="fold", justify="left" if col in ("source", "kind") else "right")
     for r in rows:
-        t.add_row(r["source"], r["kind"], _pct(r["reliability"]), str(r["resolved"]), str(r["hits"]),
+        shown = _pct(r["reliability"]) if r.get("estimate") != "prior" else f"prior {_pct(r['value'])}"
+        t.add_row(r.get("name") or r["source"], r["kind"], shown, str(r["resolved"]), str(r["hits"]),
                   str(r["originals"]), str(r["rereports"]))
     console.print(t)
 
