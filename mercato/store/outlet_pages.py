@@ -93,7 +93,12 @@ def source_identity(ref: str) -> dict[str, Any]:
 
 
 def host_key(host: str) -> str:
-    return source_key(canonical_source(host, host=True), load_params())
+    """The key of an article's outlet: a hostname through the gazetteer's domains, an outlet stored by name
+    ("Спорт-Экспресс", no dot) through its names."""
+    name = canonical_source(host, host=True)
+    if name == host and "." not in host:
+        name = canonical_source(host)
+    return source_key(name, load_params())
 
 
 def name_key(name: str) -> str:

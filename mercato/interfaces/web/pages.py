@@ -186,7 +186,8 @@ def outlet_page(request: Request, ref: str) -> Any:
     name, as_json = split(ref)
     store = request.app.state.store
     key = store.source_ref(name)["source"]
-    if key and key != name and store.source_ref(key)["source"] == key:  # one URL per source: others redirect
+    if key and key != name and store.source_ref(key)["source"] == key and store.board_get_outlet(key) is not None:
+        # one URL per source: every other spelling redirects to it
         url = "/outlets/" + quote(key, safe="") + (".json" if as_json else "")
         return RedirectResponse(url + (f"?{request.url.query}" if request.url.query else ""), status_code=308)
     out = store.board_get_outlet(name)
