@@ -239,3 +239,16 @@ class SagaChange(_Record):
     new_likelihood: float | None = None
     at: str = ""
     id: int | None = None  # set once stored
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Found(_Record):
+    """What a finder made of a club, player or league as the reader typed it (``mercato.store.finders``)."""
+
+    kind: str  # club | player | league
+    query: str
+    matches: tuple[str, ...] = ()  # what the sagas are filtered on: club names, player keys, or club names of a league
+    names: tuple[str, ...] = ()  # the matches as shown (canonical club names, player names, the league's name)
+    how: str = "none"  # exact | alias | knowledge | words | league | none
+    also: tuple[str, ...] = ()  # names close to the query that were not taken ("Milan": Inter Milan)
+    suggestions: tuple[str, ...] = ()  # "did you mean", when nothing matched

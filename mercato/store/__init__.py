@@ -18,9 +18,12 @@ from mercato.errors import StoreError
 from mercato.store import migrate
 from mercato.store.articles import ArticlesRepo
 from mercato.store.board import BoardRepo
+from mercato.store.calibration import CalibrationRepo
 from mercato.store.dialect import create_engine, write_tx
 from mercato.store.feeds import FeedsRepo
+from mercato.store.finders import FindersRepo
 from mercato.store.follow import FollowRepo
+from mercato.store.outlet_pages import OutletPagesRepo
 from mercato.store.players import PlayersRepo
 from mercato.store.stories import StoriesRepo
 from mercato.store.understanding import UnderstandingRepo
@@ -43,7 +46,8 @@ def _describe(exc: BaseException) -> str:
     return text
 
 
-class Store(ArticlesRepo, UnderstandingRepo, PlayersRepo, FeedsRepo, StoriesRepo, BoardRepo, FollowRepo):
+class Store(ArticlesRepo, UnderstandingRepo, PlayersRepo, FeedsRepo, StoriesRepo, BoardRepo, FindersRepo,
+            OutletPagesRepo, CalibrationRepo, FollowRepo):
     """One store; safe to share across threads, one per process."""
 
     def __init__(self, engine: sa.Engine, url: str) -> None:

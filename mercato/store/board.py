@@ -48,7 +48,6 @@ OUTLET_SORTS: dict[str, tuple[str, Any]] = {
     "source": ("source", ""),
 }
 ORDERS = ("asc", "desc")
-HIT_STAGES = {"done": ("agreement", "medical", "done", "loan"), "collapsed": ("collapsed", "denied")}
 
 
 def encode_cursor(values: Sequence[Any]) -> str:
@@ -212,14 +211,19 @@ class BoardRepo:
     def _saga_filters(self, stmt: Any, *, club: str | None = None, player: str | None = None,
                       status: str | None = None, lang: str | None = None, since: str | None = None,
                       until: str | None = None, q: str | None = None, resolved: bool | None = None,
-                      outlet: str | None = None) -> Any:
+                      outlet: str | None = None, league: str | None = None) -> Any:
+        """``club``, ``player`` and ``league`` go through the forgiving finders (:mod:`mercato.store.finders`):
+        what they do not find matches no saga."""
         s = t.sagas
         if club:
-            stmt = stmt.where(sa.or_(s.c.from_club == club, s.c.to_club == club))
+            clubs = self.find_club(club).matches  # type: ignore[attr-defined]
+            stmt = stmt.where(sa.or_(s.c.from_club.in_(clubs), s.c.to_club.in_(clubs)) if clubs else sa.false())
+        if league:
+            clubs = self.find_league(league).matches  # type: ignore[attr-defined]
+            stmt = stmt.where(sa.or_(s.c.from_club.in_(clubs), s.c.to_club.in_(clubs)) if clubs else sa.false())
         if player:
-            from mercato.store.understanding import player_key
-
-            stmt = stmt.where(sa.or_(s.c.player_key == player_key(player), s.c.player == player))
+            keys = self.find_player(player).matches  # type: ignore[attr-defined]
+            stmt = stmt.where(sa.or_(s.c.player_key.in_(keys), s.c.player == player) if keys else s.c.player == player)
         if status:
             stmt = stmt.where(s.c.status.in_([x.strip() for x in status.split(",") if x.strip()]))
         if lang:
@@ -328,56 +332,13 @@ class BoardRepo:
         with self.engine.connect() as conn:
             rows = conn.execute(stmt).all()
         rows, nxt = _page(rows, limit, sort, order, "source", OUTLET_SORTS)
-        return [_reliability(x) for x in rows], nxt
-
-    @_cached
-    def board_get_outlet(self, name: str) -> dict[str, Any] | None:
-        """An outlet or journalist: its reliability row, its sagas, its articles and its hit history."""
-        r, sa_, s, a, c = t.source_reliability, t.saga_articles, t.sagas, t.articles, t.citations
-        with self.engine.connect() as conn:
-            row = conn.execute(sa.select(r).where(r.c.source == name)).first()
-            n_articles = int(conn.execute(sa.select(sa.func.count()).select_from(a).where(a.c.outlet == name))
-                             .scalar_one())
-            n_cited = int(conn.execute(sa.select(sa.func.count()).select_from(c).where(c.c.name == name))
-                          .scalar_one())
-            if row is None and n_articles == 0 and n_cited == 0:
-                return None
-            reports = conn.execute(
-                sa.select(sa_.c.saga_id, sa_.c.stage, sa_.c.date, sa_.c.is_original, s.c.player, s.c.from_club,
-                          s.c.to_club, s.c.status, s.c.resolved, s.c.outcome, s.c.last_date)
-                .select_from(sa_.join(s, s.c.id == sa_.c.saga_id))
-                .where(sa_.c.outlet == name)
-                .order_by(s.c.last_date.asc().nulls_first(), sa_.c.saga_id, sa_.c.date)
-            ).all()
-            arts = conn.execute(sa.select(a.c.key, a.c.title, a.c.published, a.c.url).where(a.c.outlet == name)
-                                .order_by(a.c.published.desc().nulls_last(), a.c.key).limit(50)).all()
-        sagas: dict[str, dict[str, Any]] = {}
-        for x in reports:
-            d = sagas.setdefault(x.saga_id, {
-                "id": x.saga_id, "player": x.player, "from_club": x.from_club, "to_club": x.to_club,
-                "status": x.status, "resolved": bool(x.resolved), "outcome": x.outcome, "last_date": x.last_date,
-                "stages": [], "originals": 0, "reports": 0, "hit": None})
-            d["reports"] += 1
-            d["originals"] += 1 if x.is_original else 0
-            if x.stage:
-                d["stages"].append(x.stage)
-        history, hits, resolved = [], 0, 0
-        for d in sagas.values():
-            if d["resolved"] and d["outcome"] in HIT_STAGES:
-                d["hit"] = any(st in HIT_STAGES[d["outcome"]] for st in d["stages"][-1:])
-                resolved += 1
-                hits += 1 if d["hit"] else 0
-                history.append({"date": d["last_date"], "saga_id": d["id"], "hit": d["hit"],
-                                "reliability": round(hits / resolved, 4), "resolved": resolved})
-        return {
-            "source": name,
-            "reliability": _reliability(row) if row is not None else None,
-            "n_articles": n_articles,
-            "n_cited": n_cited,
-            "sagas": list(sagas.values()),
-            "history": history,
-            "articles": [{"key": x.key, "title": x.title, "date": x.published, "url": x.url} for x in arts],
-        }
+        out = [_reliability(x) for x in rows]
+        spellings = self.source_spellings() if any(o["name"] == o["source"] for o in out) else {}  # type: ignore
+        for o in out:
+            seen = spellings.get(o["source"]) or {}
+            o["name"] = next(iter(seen.get("cited") or seen.get("hosts") or []), o["name"]) \
+                if o["name"] == o["source"] else o["name"]
+        return out, nxt
 
     # -- clubs and players ------------------------------------------------------------------------------------
     @_cached
@@ -429,11 +390,14 @@ class BoardRepo:
 
     @_cached
     def board_get_club(self, name: str) -> dict[str, Any] | None:
+        """The sagas of the club(s) ``name`` finds ("PSG" is Paris Saint-Germain), split into buying and selling."""
         sagas, _ = self.board_list_sagas(club=name, limit=500)
         if not sagas:
             return None
-        return {"club": name, "buying": [s for s in sagas if s["to_club"] == name],
-                "selling": [s for s in sagas if s["from_club"] == name]}
+        clubs = set(self.find_club(name).matches)  # type: ignore[attr-defined]
+        title = " / ".join(sorted(clubs)) if clubs else name
+        return {"club": title, "buying": [s for s in sagas if s["to_club"] in clubs],
+                "selling": [s for s in sagas if s["from_club"] in clubs]}
 
     # -- feeds and calibration --------------------------------------------------------------------------------
     def board_list_feeds(self) -> list[dict[str, Any]]:
@@ -445,31 +409,15 @@ class BoardRepo:
                 "consecutive_errors", "last_error", "entries_seen", "entries_added", "added_at")
         return [{k: r._mapping[k] for k in keep} for r in rows]
 
-    @_cached
-    def board_calibration(self, bins: int = 10) -> dict[str, Any]:
-        """Reliability diagram of resolved sagas: mean predicted likelihood vs observed share that happened."""
-        s = t.sagas
-        with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(s.c.likelihood, s.c.outcome).where(
-                s.c.resolved.is_(sa.true()), s.c.likelihood.is_not(None), s.c.outcome.in_(("done", "collapsed"))
-            )).all()
-        acc = [[0, 0.0, 0] for _ in range(bins)]
-        brier = 0.0
-        for lk, outcome in rows:
-            p = min(max(float(lk), 0.0), 1.0)
-            y = 1 if outcome == "done" else 0
-            b = acc[min(int(p * bins), bins - 1)]
-            b[0] += 1
-            b[1] += p
-            b[2] += y
-            brier += (p - y) ** 2
-        out_bins = [{"lo": i / bins, "hi": (i + 1) / bins, "n": n, "predicted": round(sp / n, 4) if n else None,
-                     "observed": round(sy / n, 4) if n else None} for i, (n, sp, sy) in enumerate(acc)]
-        return {"n": len(rows), "brier": round(brier / len(rows), 4) if rows else None, "bins": out_bins}
-
 
 def _reliability(r: Any) -> dict[str, Any]:
+    """A ``source_reliability`` row as shown: its display name, and the prior alone (labelled) until a saga
+    it reported has resolved, else the shrunk record with its sample size and interval."""
+    from mercato.store.outlet_pages import display_name, reliability_summary
+
     m = r._mapping
-    return {"source": m["source"], "kind": m["kind"], "resolved": int(m["resolved"] or 0),
-            "hits": int(m["hits"] or 0), "originals": int(m["originals"] or 0), "rereports": int(m["rereports"] or 0),
-            "prior": m["prior"], "reliability": m["reliability"], "updated_at": m["updated_at"]}
+    resolved, hits = int(m["resolved"] or 0), int(m["hits"] or 0)
+    return {"source": m["source"], "name": display_name(m["source"]) or m["source"], "kind": m["kind"],
+            "resolved": resolved, "hits": hits, "originals": int(m["originals"] or 0),
+            "rereports": int(m["rereports"] or 0), "prior": m["prior"], "updated_at": m["updated_at"],
+            **reliability_summary(resolved, hits, m["prior"], m["reliability"])}

@@ -161,3 +161,44 @@ def test_hostile_text_injects_nothing(browser: Any, sample_store: Any) -> None:
                 w.shot("xss-saga")
         assert w.errors == []
         w.close()
+
+
+def test_board_league_select_and_live_only(browser: Any, request: pytest.FixtureRequest) -> None:
+    """The filter form: a league chosen in the select and the live-only box narrow the board to what the store
+    counts; a club typed as an alias ("PSG") is found; an unknown one gets "did you mean" links."""
+    try:
+        store = request.getfixturevalue("dev_store")
+    except pytest.skip.Exception:
+        pytest.skip("needs the dev corpus")
+    with LiveServer(store, settings_for_tests()) as srv:
+        w = Watched(browser)
+        page = w.page
+        page.goto(srv.url + "/")
+        rows = page.locator("table#sagas tr.saga")
+        page.select_option("form#filters select[name=league]", "ENG1")
+        page.check("form#filters input[name=live]")
+        page.click("form#filters button[type=submit]")
+        page.wait_for_load_state("load")
+        assert "league=ENG1" in page.url and "live=true" in page.url
+        expected = store.board_count_sagas(league="ENG1", resolved=False)
+        assert 0 < rows.count() == expected < store.board_count_sagas()
+        assert page.locator("form#filters input[name=live]").is_checked()
+        assert page.locator("form#filters select[name=league]").input_value() == "ENG1"
+        w.shot("board-league-live")
+
+        page.goto(srv.url + "/")
+        page.fill("form#filters input[name=club]", "PSG")
+        page.click("form#filters button[type=submit]")
+        page.wait_for_load_state("load")
+        assert "Paris Saint-Germain" in page.locator("#found-club").inner_text()
+        assert rows.count() == store.board_count_sagas(club="Paris Saint-Germain") > 0
+
+        page.fill("form#filters input[name=club]", "Milna")
+        page.click("form#filters button[type=submit]")
+        page.wait_for_load_state("load")
+        assert rows.count() == 0
+        page.locator("#found-club a", has_text="AC Milan").click()
+        page.wait_for_load_state("load")
+        assert rows.count() == store.board_count_sagas(club="AC Milan") > 0
+        assert w.errors == []
+        w.close()

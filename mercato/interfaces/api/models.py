@@ -61,8 +61,21 @@ class SagaDetail(Saga):
     articles: list[SagaArticle]
 
 
+class Found(BaseModel):
+    """What a finder made of a club, player or league as typed (see mercato.store.finders)."""
+
+    kind: str
+    query: str
+    matches: list[str]
+    names: list[str]
+    how: str
+    also: list[str]
+    suggestions: list[str]
+
+
 class SagaPage(BaseModel):
     items: list[Saga]
+    found: dict[str, Found] = {}
     next: str | None = Field(None, description="Cursor of the next page (pass it as ?cursor=); null at the end.")
 
 
@@ -88,7 +101,12 @@ class ArticleDetail(ArticleBrief):
 
 
 class Reliability(BaseModel):
+    """A source's record. ``reliability`` is null until a saga it reported has resolved (``estimate`` "prior":
+    only the prior is known); then it is the record shrunk toward the prior, with a 95 % Wilson ``interval``
+    and its ``sample`` of resolved sagas."""
+
     source: str
+    name: str | None = None
     kind: str
     resolved: int
     hits: int
@@ -97,6 +115,11 @@ class Reliability(BaseModel):
     prior: float | None = None
     reliability: float | None = None
     updated_at: str | None = None
+    estimate: str | None = None
+    label: str | None = None
+    value: float | None = None
+    interval: list[float] | None = None
+    sample: int | None = None
 
 
 class OutletPage(BaseModel):
@@ -105,11 +128,23 @@ class OutletPage(BaseModel):
 
 
 class OutletDetail(BaseModel):
+    """One source under every spelling (``source`` is its key, ``name`` its display name)."""
+
     source: str
+    name: str | None = None
+    known: bool = False
+    kind: str | None = None
+    country: str | None = None
+    domain: str | None = None
+    tier: int | None = None
     reliability: Reliability | None = None
     n_articles: int
     n_cited: int
+    hosts: list[str] = []
+    cited_as: list[str] = []
     sagas: list[dict[str, Any]]
+    called_right: list[dict[str, Any]] = []
+    called_wrong: list[dict[str, Any]] = []
     history: list[dict[str, Any]]
     articles: list[dict[str, Any]]
 
@@ -164,6 +199,8 @@ class SearchResult(BaseModel):
     sagas: list[Saga]
     players: list[Player]
     clubs: list[Club]
+    found: dict[str, Found] = {}
+    suggestions: list[str] = []
 
 
 class IngestArticle(BaseModel):

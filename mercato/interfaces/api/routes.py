@@ -86,12 +86,25 @@ class SagaFilters:
         q: Annotated[str | None, Query(max_length=255, description="Words in the player or club names.")] = None,
         resolved: Annotated[bool | None, Query(description="Only resolved (true) or live (false) sagas.")] = None,
         outlet: Annotated[str | None, Query(max_length=255, description="Reported by this outlet.")] = None,
+        league: Annotated[str | None, Query(max_length=64, description="A league: code of clubs.tsv (ENG1) or "
+                                            "name (Premier League); a club of the saga plays in it.")] = None,
+        live: Annotated[bool | None, Query(description="Only live sagas (not resolved yet).")] = None,
     ) -> None:
-        self.values = {"club": club, "player": player, "status": status, "lang": lang, "since": since,
-                       "until": until, "q": q, "resolved": resolved, "outlet": outlet}
+        self.values = {"club": club, "player": player, "league": league, "status": status, "lang": lang,
+                       "since": since, "until": until, "q": q, "resolved": resolved, "outlet": outlet, "live": live}
 
     def active(self) -> dict[str, Any]:
-        return {k: v for k, v in self.values.items() if v not in (None, "")}
+        """The filters for the store (``live`` is ``resolved=false``)."""
+        out = {k: v for k, v in self.values.items() if v not in (None, "") and k != "live"}
+        if self.values["live"]:
+            out["resolved"] = False
+        return out
+
+    def found(self, store: Any) -> dict[str, Any]:
+        """What the finders made of the club, player and league given (matches, also, suggestions)."""
+        v = self.values
+        return {k: f.to_dict() for k, f in store.find_all(club=v["club"], player=v["player"],
+                                                          league=v["league"]).items()}
 
 
 def require_token(request: Request,
@@ -157,8 +170,9 @@ def list_sagas(
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Any:
-    items, nxt = store_of(request).board_list_sagas(sort=sort, order=order, limit=limit, cursor=cursor, **filters.active())
-    return {"items": items, "next": nxt}
+    store = store_of(request)
+    items, nxt = store.board_list_sagas(sort=sort, order=order, limit=limit, cursor=cursor, **filters.active())
+    return {"items": items, "next": nxt, "found": filters.found(store)}
 
 
 @router.get("/sagas/{saga_id}", response_model=m.SagaDetail, summary="One saga", tags=["sagas"])
@@ -253,10 +267,25 @@ def list_sources(request: Request) -> Any:
 @router.get("/search", response_model=m.SearchResult, summary="Search sagas, players and clubs", tags=["sagas"])
 def search(request: Request, q: Annotated[str, Query(min_length=1, max_length=255)],
            limit: Annotated[int, Query(ge=1, le=100)] = 20) -> Any:
+    """Players and clubs ``q`` names through the forgiving finders (alias, surname, any case and accent), their
+    sagas, then literal matches in names; ``suggestions`` holds close names when nothing matched."""
     store = store_of(request)
-    sagas, _ = store.board_list_sagas(q=q, limit=limit)
-    return {"q": q, "sagas": sagas, "players": store.board_list_players(q=q, limit=limit),
-            "clubs": store.board_list_clubs(q=q, limit=limit)}
+    club, player = store.find_club(q), store.find_player(q)
+    by_id: dict[str, Any] = {}
+    for found in (player, club):  # the sagas of what the finders found, then the literal matches
+        if found.matches:
+            by_id.update((s["id"], s) for s in store.board_list_sagas(limit=limit, **{found.kind: q})[0])
+    by_id.update((s["id"], s) for s in store.board_list_sagas(q=q, limit=limit)[0] if s["id"] not in by_id)
+    sagas = list(by_id.values())
+    keys = set(player.matches)
+    players = [p for p in store.board_list_players(limit=2000) if p["player_key"] in keys]
+    players += [p for p in store.board_list_players(q=q, limit=limit) if p["player_key"] not in keys]
+    names = set(club.matches)
+    clubs = [c for c in store.board_list_clubs(limit=2000) if c["club"] in names]
+    clubs += [c for c in store.board_list_clubs(q=q, limit=limit) if c["club"] not in names]
+    suggestions = list(dict.fromkeys([*club.also, *club.suggestions, *player.suggestions]))
+    return {"q": q, "sagas": sagas[:limit], "players": players[:limit], "clubs": clubs[:limit],
+            "found": {"club": club.to_dict(), "player": player.to_dict()}, "suggestions": suggestions}
 
 
 @router.post("/ingest", response_model=m.IngestResult, summary="Ingest an article, a page URL or a feed",

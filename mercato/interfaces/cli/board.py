@@ -7,7 +7,16 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from mercato.interfaces.cli._common import DbOption, JsonOption, console, fail, open_store, print_json, settings
+from mercato.interfaces.cli._common import (
+    DbOption,
+    JsonOption,
+    console,
+    err_console,
+    fail,
+    open_store,
+    print_json,
+    settings,
+)
 from mercato.store.board import SAGA_SORTS, BadQuery
 
 
@@ -26,9 +35,24 @@ def _check_day(flag: str, value: str | None) -> None:
         fail(f"{flag} {value!r}: expected a date YYYY-MM-DD ({why or 'not a plain date'})", code=2)
 
 
+def _finder_notes(found: dict[str, Any]) -> None:
+    """What --club / --player / --league matched, on stderr; a name that matches nothing is an error (exit 1)."""
+    for flag, f in found.items():
+        if not f.matches:
+            hint = f"; did you mean: {', '.join(f.suggestions)}?" if f.suggestions else ""
+            fail(f"--{flag} {f.query!r}: no {flag} of that name{hint}")
+        shown = ", ".join(f.names if flag != "league" else f.names[1:])
+        also = f" (also: {', '.join(f.also)}; pass --{flag} with that name)" if f.also else ""
+        err_console.print(f"--{flag} {f.query!r}: {shown}{also}", highlight=False, markup=False)
+
+
 def board(
-    club: Annotated[str | None, typer.Option(help="Only sagas where this club buys or sells.")] = None,
-    player: Annotated[str | None, typer.Option(help="Only this player (accents optional).")] = None,
+    club: Annotated[str | None, typer.Option(help="Only sagas where this club buys or sells: a name, alias or "
+                                             "nickname in any case (PSG, \"Man Utd\", \"ac milan\").")] = None,
+    player: Annotated[str | None, typer.Option(help="Only this player: full name, surname or alias, any case, "
+                                               "accents optional (Gomez, guehi).")] = None,
+    league: Annotated[str | None, typer.Option(help="Only sagas with a club of this league: code (ENG1) or name "
+                                               "(\"Premier League\").")] = None,
     status: Annotated[str | None, typer.Option(help="Only this status (or several, comma-separated).")] = None,
     lang: Annotated[str | None, typer.Option(help="Only sagas reported in this language (ISO 639).")] = None,
     since: Annotated[str | None, typer.Option(help="Last report on or after YYYY-MM-DD.")] = None,
@@ -44,8 +68,10 @@ def board(
         _check_day(flag, value)
     store = open_store(db)
     try:
-        sagas, _ = store.board_list_sagas(club=club, player=player, status=status, lang=lang, since=since, until=until,
-                                    resolved=False if live else None, sort=sort, limit=limit)
+        _finder_notes(store.find_all(club=club, player=player, league=league))
+        sagas, _ = store.board_list_sagas(club=club, player=player, league=league, status=status, lang=lang,
+                                          since=since, until=until, resolved=False if live else None, sort=sort,
+                                          limit=limit)
     except BadQuery as exc:
         fail(exc, code=2)
     if as_json:
@@ -133,7 +159,8 @@ def outlets(
     for col in ("source", "kind", "reliability", "resolved", "hits", "originals", "re-reports"):
         t.add_column(col, overflow="fold", justify="left" if col in ("source", "kind") else "right")
     for r in rows:
-        t.add_row(r["source"], r["kind"], _pct(r["reliability"]), str(r["resolved"]), str(r["hits"]),
+        shown = _pct(r["reliability"]) if r.get("estimate") != "prior" else f"prior {_pct(r['value'])}"
+        t.add_row(r.get("name") or r["source"], r["kind"], shown, str(r["resolved"]), str(r["hits"]),
                   str(r["originals"]), str(r["rereports"]))
     console.print(t)
 

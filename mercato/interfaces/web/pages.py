@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse
 
 from mercato.interfaces.api import models as m
 from mercato.interfaces.api.routes import DATE, FormRoute, SagaFilters, saga_detail
@@ -123,7 +123,8 @@ def board_context(request: Request, filters: SagaFilters, sort: str, order: str,
     sagas, nxt = store.board_list_sagas(sort=sort, order=order, limit=limit, cursor=cursor, **active)
     return {"title": "Rumour board", "sagas": sagas, "next": nxt, "total": store.board_count_sagas(**active),
             "filters": {k: v for k, v in filters.values.items()}, "sort": sort, "order": order, "limit": limit,
-            "sorts": list(m.SagaSort.__args__), "statuses": charts.STAGES}
+            "sorts": list(m.SagaSort.__args__), "statuses": charts.STAGES, "found": filters.found(store),
+            "leagues": store.board_leagues()}
 
 
 def _board(request: Request, filters: SagaFilters, sort: str, order: str, limit: int, cursor: str | None,
@@ -183,10 +184,16 @@ def outlets_json(request: Request, sort: Annotated[m.OutletSort, Query()] = "rel
 @router.get("/outlets/{ref:path}")
 def outlet_page(request: Request, ref: str) -> Any:
     name, as_json = split(ref)
-    out = request.app.state.store.board_get_outlet(name)
+    store = request.app.state.store
+    key = store.source_ref(name)["source"]
+    if key and key != name and store.source_ref(key)["source"] == key and store.board_get_outlet(key) is not None:
+        # one URL per source: every other spelling redirects to it
+        url = "/outlets/" + quote(key, safe="") + (".json" if as_json else "")
+        return RedirectResponse(url + (f"?{request.url.query}" if request.url.query else ""), status_code=308)
+    out = store.board_get_outlet(name)
     if out is None:
         raise HTTPException(404, f"no outlet or journalist {name!r}")
-    return render(request, "outlet.html", {"title": name, "outlet": out,
+    return render(request, "outlet.html", {"title": out["name"] or name, "outlet": out,
                                            "charts": charts_of(history=charts.reliability_history(out["history"]))},
                   as_json)
 
