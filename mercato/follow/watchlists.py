@@ -40,30 +40,39 @@ def _clean(name: str) -> str:
     return text
 
 
-def _known_club(store: Any, name: str) -> str | None:
-    low = name.casefold()
-    for row in store.board_list_clubs(q=name, limit=50):
-        if (row["club"] or "").casefold() == low:
-            return row["club"]
+def _only(store: Any, found: Any) -> str | None:
+    """The one thing a finder matched (a club name or player key); FollowError when it matched several."""
+    if len(found.matches) == 1:
+        return found.matches[0]
+    if len(found.matches) > 1:
+        raise FollowError(f"{found.query!r} names {len(found.matches)} {found.kind}s: {', '.join(found.names[:8])}; "
+                          "give the full name")
     return None
 
 
 def resolve(store: Any, name: str, kind: str | None = None) -> Target:
-    """What ``name`` is: a club of the stored sagas, else a player of them; with ``kind`` it may be unknown yet."""
+    """What ``name`` is, through the forgiving finders (alias, surname, any case and accent): a club of the
+    stored sagas or the gazetteer, else a player of them; with ``kind`` it may be unknown yet."""
     _check_kind(kind)
     name = _clean(name)
+    suggestions: list[str] = []
     if kind in (None, "club"):
-        club = _known_club(store, name)
+        found = store.find_club(name)
+        club = _only(store, found) if found.how != "words" or kind == "club" or len(found.matches) == 1 else None
         if club is not None:
             return Target(kind="club", key=club, label=club)
+        suggestions.extend(found.suggestions)
         if kind == "club":
             return Target(kind="club", key=name, label=name)
-    player = store.board_get_player(name)
-    if player is not None:
-        return Target(kind="player", key=player["player_key"], label=player["player"])
+    found = store.find_player(name)
+    pkey = _only(store, found)
+    if pkey is not None:
+        return Target(kind="player", key=pkey, label=found.names[0])
+    suggestions.extend(found.suggestions)
     if kind == "player":
         return Target(kind="player", key=player_key(name), label=name)
-    raise FollowError(f"no club or player named {name!r} in the stored sagas; say which it is (--club or "
+    hint = f"; did you mean {', '.join(dict.fromkeys(suggestions))}?" if suggestions else ""
+    raise FollowError(f"no club or player named {name!r} in the stored sagas{hint} say which it is (--club or "
                       "--player) to follow it before it is reported")
 
 
