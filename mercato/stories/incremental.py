@@ -37,6 +37,8 @@ def _norm(obj: Any) -> Any:
 
 def reports_from_facts(row: dict[str, Any], p: Params) -> list[Report]:
     """One report per claim of a stored article (``row`` as read by ``store.story_facts``)."""
+    if not row.get("is_transfer", True):
+        return []  # not transfer news (a match report, an injury update): it never makes or moves a saga
     data = row.get("data") or {}
     claims = [c for c in data.get("claims") or [] if c.get("player")]
     if not claims:
@@ -53,7 +55,7 @@ def reports_from_facts(row: dict[str, Any], p: Params) -> list[Report]:
             fee_raw=fee.get("raw"), evidence=(c.get("evidence") or "")[:500], hedged=bool(c.get("hedged")),
             outlet=row.get("outlet"), lang=row.get("lang"), title=row.get("title"), published=row.get("published"),
             date_partial=row.get("date_partial"), first_seen=row.get("first_seen"), cited=cited, sketch=sketch,
-            names=names, reasons=tuple(c.get("reasons") or ()),
+            names=names, reasons=tuple(c.get("reasons") or ()), background=bool(c.get("background")),
         ))
     return out
 

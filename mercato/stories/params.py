@@ -25,6 +25,7 @@ class Params:
     damping: float
     hedged: float
     undated: float
+    background: float
     floor: float
     official_weight: float
     status_weight: float
@@ -56,7 +57,7 @@ def _build(d: dict[str, Any]) -> Params:
             base_rate=float(pr["base_rate"]), base_rate_strength=float(pr["base_rate_strength"]),
             stage_p={k: float(v) for k, v in st.items()},
             half_life_days=float(co["half_life_days"]), damping=float(co["damping"]), hedged=float(co["hedged"]),
-            undated=float(co["undated"]),
+            undated=float(co["undated"]), background=float(co.get("background", 0.0)),
             floor=float(co["floor"]), official_weight=float(co["official_weight"]),
             status_weight=float(co["status_weight"]),
             reader_accuracy=float(co.get("reader_accuracy", 1.0)),

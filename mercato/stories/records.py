@@ -147,6 +147,7 @@ class Report:
     sketch: tuple[int, ...] = ()  # bottom-k of word shingles (same-language copies)
     names: tuple[int, ...] = ()  # hashes of names and numbers (translated copies)
     reasons: tuple[str, ...] = ()  # the strongest features of the learned decisions behind the claim
+    background: bool = False  # read only from background sentences ("came close to joining … in 2022")
 
     @property
     def lo(self) -> str | None:
