@@ -44,6 +44,8 @@ class Params:
     source_stop_words: frozenset[str]
     official_words: frozenset[str]
     unnamed_words: frozenset[str]
+    windows: tuple[tuple[str, str], ...]
+    stale_grace_days: int
 
 
 def _build(d: dict[str, Any]) -> Params:
@@ -69,9 +71,25 @@ def _build(d: dict[str, Any]) -> Params:
             names_min=int(pv["names_min"]),
             club_stop_words=frozenset(ky["club_stop_words"]), source_stop_words=frozenset(ky["source_stop_words"]),
             official_words=frozenset(ky["official_words"]), unnamed_words=frozenset(ky["unnamed_words"]),
+            windows=_windows(d["windows"]["windows"]), stale_grace_days=int(d["windows"]["stale_grace_days"]),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ConfigError(f"bad or missing value: {exc}", where="mercato/data/reliability.toml") from None
+
+
+def _windows(raw: Any) -> tuple[tuple[str, str], ...]:
+    """[["06-01", "09-01"], …] checked: month-days that exist (in a leap year), at least one window."""
+    import datetime as dt
+
+    out = []
+    for w in raw:
+        opens, closes = (str(x) for x in w)
+        for md in (opens, closes):
+            dt.date.fromisoformat(f"2024-{md}")  # ValueError names the bad value
+        out.append((opens, closes))
+    if not out:
+        raise ValueError("windows: at least one transfer window is needed")
+    return tuple(out)
 
 
 @functools.lru_cache(maxsize=1)

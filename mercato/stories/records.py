@@ -220,3 +220,4 @@ class SagaResult:
     index_keys: tuple[str, ...] = ()
     contrib: dict[str, list[Any]] = field(default_factory=dict)  # source -> [kind, resolved, hits, orig, rere]
     extras: tuple[Report, ...] = ()  # the articles' other claims on this saga (stored for regrouping only)
+    stale_after: str | None = None  # a live saga with no report past this day is stale (see stories.states)

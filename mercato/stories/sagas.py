@@ -14,6 +14,7 @@ from mercato.stories.likelihood import Reliability, Status, contributions, prior
 from mercato.stories.params import Params
 from mercato.stories.provenance import Provenance
 from mercato.stories.records import Report, SagaResult, player_tokens
+from mercato.stories.states import state_of
 
 MAX_HISTORY = 60
 
@@ -54,6 +55,7 @@ def assemble(link: Link, epoch: int, sid: str, reports: Sequence[Report], p: Par
                             "evidence": st.evidence.evidence if st.evidence else None,
                             "stage": st.status},
         "contrib": contrib,
+        "state": state_of(reports, st, p),
     }
     player = link.player
     return SagaResult(
@@ -63,7 +65,7 @@ def assemble(link: Link, epoch: int, sid: str, reports: Sequence[Report], p: Par
         n_articles=len(reports), n_sources=len(prov.graph["nodes"]),
         langs=sorted({r.lang for r in reports if r.lang}), data=data, reports=tuple(reports),
         originals=dict(prov.original), index_keys=tuple(index_keys(player, link.from_club, link.to_club, p)),
-        contrib=contrib,
+        contrib=contrib, stale_after=data["state"]["stale_after"],
     )
 
 
