@@ -39,9 +39,11 @@ def window_close(day: str, p: Params) -> str:
 
 def state_of(reports: Sequence[Report], st: Status, p: Params) -> dict[str, Any]:
     """What the cross-saga rules need of one saga, kept in its ``data["state"]``: its own status, the day of
-    its last (non-background) report and that report's window, the day the move was done, and the day it goes
+    its last (non-background, dated when any is) report and that report's window, the day the move was done, and the day it goes
     stale when nothing new comes."""
-    days = [d for r in reports if not r.background for d in [placed(r)] if d]
+    current = [r for r in reports if not r.background]
+    # an undated report is not known to be later than a dated one: it places the saga only when none is dated
+    days = [r.lo for r in current if r.lo] or [r.hi for r in current if r.hi]
     last = max(days) if days else None
     done_on = placed(st.evidence) if st.outcome == "done" and st.status in TERMINAL_DONE and st.evidence else None
     close = window_close(last, p) if last else None
