@@ -113,16 +113,21 @@ def saga(
     if s["explanation"]:
         t = Table(title=f"why {_pct(s['likelihood'])}: the terms add up (log-odds; effect on the probability)",
                   show_footer=True)
-        terms = "logodds" in s["explanation"][0]
-        for col, foot in (("factor", "sum"), ("log-odds", f"{sum(f.get('logodds') or 0 for f in s['explanation']):+.3f}"
+        def num(x: Any) -> float:
+            return float(x) if isinstance(x, (int, float)) and not isinstance(x, bool) else 0.0
+
+        terms = all(isinstance(f.get("logodds"), (int, float)) for f in s["explanation"])
+        for col, foot in (("factor", "sum"), ("log-odds", f"{sum(num(f.get('logodds')) for f in s['explanation']):+.3f}"
                                                             if terms else ""),
-                          ("effect", _pct(sum(f.get("effect") or 0 for f in s["explanation"]))),
+                          ("effect", _pct(sum(num(f.get("effect")) for f in s["explanation"]))),
                           ("running", _pct(s["likelihood"])), ("detail", "")):
             t.add_column(col, footer=foot, overflow="fold", justify="left" if col in ("factor", "detail") else "right")
         for i, f in enumerate(s["explanation"]):
-            e = f.get("effect") or 0
+            e = num(f.get("effect"))
             t.add_row(str(f.get("factor", "")), f"{f['logodds']:+.3f}" if terms else "",
-                      _pct(e) if i == 0 else f"{100 * e:+.1f} pts", _pct(f.get("after")), str(f.get("detail", "")))
+                      _pct(e) if i == 0 else f"{100 * e:+.1f} pts",
+                      _pct(f.get("after")) if isinstance(f.get("after"), (int, float)) else "",
+                      str(f.get("detail", "")))
         console.print(t)
 
 
