@@ -142,6 +142,9 @@ class Claim(_Record):
     #: each learned decision, e.g. ``"claim 0.91: to +1.20, co:stage.done +0.80"``
     confidence: float | None = None
     reasons: tuple[str, ...] = ()
+    #: read only from background sentences ("came close to joining … last summer", ``modality.past`` or
+    #: ``context.background`` cues): kept, but it sets no saga status
+    background: bool = False
 
     @property
     def fee_eur_m(self) -> float | None:

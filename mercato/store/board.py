@@ -20,6 +20,8 @@ import sqlalchemy as sa
 
 from mercato.errors import MercatoError
 from mercato.store import schema as t
+from mercato.stories.states import NOT_LIVE
+from mercato.stories.states import news_clock as clock_of
 
 
 class BadQuery(MercatoError):
@@ -132,6 +134,20 @@ def _page(rows: list[Any], limit: int, sort: str, order: str, key: str,
     return rows, encode_cursor([sort, order, value, last[key]])
 
 
+def news_clock(conn: sa.Connection) -> str | None:
+    """The day the board is read at (:func:`mercato.stories.states.news_clock` of the latest report stored)."""
+    return clock_of(conn.execute(sa.select(sa.func.max(t.sagas.c.last_date))).scalar())
+
+
+def shown_status(clock: str | None) -> Any:
+    """The status as the board shows it: "stale" for a live saga whose ``stale_after`` the clock has passed."""
+    s = t.sagas
+    if not clock:
+        return s.c.status
+    return sa.case((sa.and_(s.c.resolved.is_(sa.false()), s.c.status.not_in(NOT_LIVE),
+                            s.c.stale_after.is_not(None), s.c.stale_after < clock), "stale"), else_=s.c.status)
+
+
 def saga_from_row(r: Any, *, with_data: bool = False) -> dict[str, Any]:
     m = r._mapping
     out = {
@@ -139,7 +155,7 @@ def saga_from_row(r: Any, *, with_data: bool = False) -> dict[str, Any]:
         "to_club": m["to_club"], "status": m["status"], "resolved": bool(m["resolved"]), "outcome": m["outcome"],
         "likelihood": m["likelihood"], "first_date": m["first_date"], "last_date": m["last_date"],
         "n_articles": int(m["n_articles"] or 0), "n_sources": int(m["n_sources"] or 0),
-        "langs": list(m["langs"] or []), "updated_at": m["updated_at"],
+        "langs": list(m["langs"] or []), "updated_at": m["updated_at"], "stale_after": m.get("stale_after"),
     }
     data = m.get("data")
     timeline = (data or {}).get("timeline") or []
@@ -211,10 +227,12 @@ class BoardRepo:
     def _saga_filters(self, stmt: Any, *, club: str | None = None, player: str | None = None,
                       status: str | None = None, lang: str | None = None, since: str | None = None,
                       until: str | None = None, q: str | None = None, resolved: bool | None = None,
-                      outlet: str | None = None, league: str | None = None) -> Any:
-        """``club``, ``player`` and ``league`` go through the forgiving finders (:mod:`mercato.store.finders`):
+                      outlet: str | None = None, league: str | None = None, clock: str | None = None) -> Any:
+        """``resolved=False`` is the live board: neither resolved nor superseded, stale or background only.
+        ``club``, ``player`` and ``league`` go through the forgiving finders (:mod:`mercato.store.finders`):
         what they do not find matches no saga."""
         s = t.sagas
+        shown = shown_status(clock)
         if club:
             clubs = self.find_club(club).matches  # type: ignore[attr-defined]
             stmt = stmt.where(sa.or_(s.c.from_club.in_(clubs), s.c.to_club.in_(clubs)) if clubs else sa.false())
@@ -225,7 +243,7 @@ class BoardRepo:
             keys = self.find_player(player).matches  # type: ignore[attr-defined]
             stmt = stmt.where(sa.or_(s.c.player_key.in_(keys), s.c.player == player) if keys else s.c.player == player)
         if status:
-            stmt = stmt.where(s.c.status.in_([x.strip() for x in status.split(",") if x.strip()]))
+            stmt = stmt.where(shown.in_([x.strip() for x in status.split(",") if x.strip()]))
         if lang:
             # langs is a JSON list of ISO codes; the code is matched as a quoted literal inside its text
             stmt = stmt.where(sa.cast(s.c.langs, sa.Text).contains(json.dumps(lang), autoescape=True))
@@ -234,7 +252,8 @@ class BoardRepo:
         if until:
             stmt = stmt.where(s.c.first_date <= until)
         if resolved is not None:
-            stmt = stmt.where(s.c.resolved.is_(sa.true()) if resolved else s.c.resolved.is_(sa.false()))
+            stmt = stmt.where(s.c.resolved.is_(sa.true()) if resolved else
+                              sa.and_(s.c.resolved.is_(sa.false()), shown.not_in(NOT_LIVE)))
         if q:
             stmt = stmt.where(sa.or_(_ci_contains(s.c.player, q), _ci_contains(s.c.from_club, q),
                                      _ci_contains(s.c.to_club, q)))
@@ -248,11 +267,12 @@ class BoardRepo:
                          cursor: str | None = None, **filters: Any) -> tuple[list[dict[str, Any]], str | None]:
         """A page of sagas (without their data blobs) and the cursor of the next page (None at the end)."""
         s = t.sagas
-        cols = [c for c in s.c if c.name != "data"]
-        # sort narrow rows, then read the data (for the last report) of the page's rows only
-        stmt = self._saga_filters(sa.select(*cols), **filters)
-        stmt, _ = _keyset(stmt, s, "id", sort, order, SAGA_SORTS, cursor, limit)
         with self.engine.connect() as conn:
+            clock = news_clock(conn)
+            cols = [shown_status(clock).label("status") if c.name == "status" else c for c in s.c if c.name != "data"]
+            # sort narrow rows, then read the data (for the last report) of the page's rows only
+            stmt = self._saga_filters(sa.select(*cols), clock=clock, **filters)
+            stmt, _ = _keyset(stmt, s, "id", sort, order, SAGA_SORTS, cursor, limit)
             rows = conn.execute(stmt).all()
             rows, nxt = _page(rows, limit, sort, order, "id", SAGA_SORTS)
             data = dict(conn.execute(sa.select(s.c.id, s.c.data).where(s.c.id.in_([r.id for r in rows]))).all()) \
@@ -266,8 +286,9 @@ class BoardRepo:
 
     @_cached
     def board_count_sagas(self, **filters: Any) -> int:
-        stmt = self._saga_filters(sa.select(sa.func.count()).select_from(t.sagas), **filters)
         with self.engine.connect() as conn:
+            stmt = self._saga_filters(sa.select(sa.func.count()).select_from(t.sagas), clock=news_clock(conn),
+                                      **filters)
             return int(conn.execute(stmt).scalar_one())
 
     @_cached
@@ -275,7 +296,8 @@ class BoardRepo:
         """One saga with its data (timeline, provenance, contradictions, explanation) and its articles."""
         s, sa_, a = t.sagas, t.saga_articles, t.articles
         with self.engine.connect() as conn:
-            r = conn.execute(sa.select(s).where(s.c.id == saga_id)).first()
+            cols = [shown_status(news_clock(conn)).label("status") if c.name == "status" else c for c in s.c]
+            r = conn.execute(sa.select(*cols).where(s.c.id == saga_id)).first()
             if r is None:
                 return None
             arts = conn.execute(

@@ -164,6 +164,7 @@ sagas = sa.Table(
     sa.Column("langs", sa.JSON),
     sa.Column("data", sa.JSON),
     sa.Column("updated_at", sa.String(32), nullable=False),
+    sa.Column("stale_after", sa.String(10), index=True),  # a live saga with no report past this day is stale
 )
 
 saga_articles = sa.Table(

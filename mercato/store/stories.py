@@ -83,6 +83,21 @@ class StoriesRepo:
                 out[r.id] = dict(r._mapping)
         return out
 
+    def sagas_of_players(self, conn: sa.Connection, player_keys: Iterable[str]) -> list[dict[str, Any]]:
+        """Every stored saga of these players (whole rows)."""
+        s = t.sagas
+        out = []
+        for chunk in chunks(sorted({k for k in player_keys if k})):
+            out.extend(dict(r._mapping) for r in conn.execute(sa.select(s).where(s.c.player_key.in_(chunk))))
+        return out
+
+    def set_saga_states(self, conn: sa.Connection, updates: Sequence[dict[str, Any]]) -> None:
+        """Set the status and data of sagas (rows {"id", "status", "data"}) another saga's change moved."""
+        when = now_iso()
+        for u in updates:
+            conn.execute(t.sagas.update().where(t.sagas.c.id == u["id"]).values(
+                status=u["status"], data=u["data"], updated_at=when))
+
     def reliability_rows(self, conn: sa.Connection | None,
                          sources: Iterable[str] | None) -> dict[str, dict[str, Any]]:
         """Rows of ``source_reliability`` by source (all of them when ``sources`` is None)."""

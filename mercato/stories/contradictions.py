@@ -1,5 +1,5 @@
-"""Reports of one saga that cannot all be right: fees apart beyond a tolerance, a deal agreed and collapsed at the
-same time, and denials, each with both sides and their sources."""
+"""Reports of one saga that cannot all be right: fees apart beyond a tolerance, a deal reported agreed (or done)
+beside a report that it collapsed, and denials, each with both sides and their sources."""
 
 from __future__ import annotations
 
@@ -41,29 +41,34 @@ def fee_conflicts(reports: Sequence[Report], p: Params, sources: Sources) -> lis
 
 
 def stage_conflicts(reports: Sequence[Report], p: Params, sources: Sources) -> list[dict[str, Any]]:
-    """A deal reported agreed/done and collapsed within ``near_days`` of each other (or done vs collapsed undated)."""
+    """Every deal reported agreed/done beside a report that it collapsed, pairs at the same time (within
+    ``near_days``) first, then those further apart (the later report is the newer word) and undated ones."""
     out = []
     pos = [r for r in reports if r.stage in POSITIVE]
     neg = [r for r in reports if r.stage == "collapsed"]
     seen: set[tuple[str, str]] = set()
+    pairs = []
     for b in neg:
         for a in pos:
-            if a.lo and b.lo:
-                if abs(days_between(a.lo, b.lo)) > p.near_days:
-                    continue
-                note = f"{a.stage} and collapsed reported within {p.near_days} days"
-            elif a.stage in ("done", "loan"):
-                note = f"{a.stage} and collapsed both reported (dates unknown)"
+            gap = abs(days_between(a.lo, b.lo)) if a.lo and b.lo else None
+            if gap is not None and gap <= p.near_days:
+                note, near = f"{a.stage} and collapsed reported within {p.near_days} days", True
+            elif gap is not None:
+                later = "collapsed" if b.lo > a.lo else a.stage  # type: ignore[operator]
+                note, near = f"{a.stage} and collapsed reported {gap} days apart (the later says {later})", False
             else:
-                continue
-            pair = (a.outlet or a.article_key, b.outlet or b.article_key)
-            if pair in seen:
-                continue
-            seen.add(pair)
-            out.append({"kind": "stage", "a": _side(a, a.stage, sources), "b": _side(b, b.stage, sources),
-                        "note": note})
-            if len(out) >= p.max_per_kind:
-                return out
+                note, near = f"{a.stage} and collapsed both reported (a date is unknown)", False
+            pairs.append((not near, gap if gap is not None else 10**6, a, b, note, near))
+    pairs.sort(key=lambda t: (t[0], t[1], t[2].order(), t[3].order()))
+    for _far, _gap, a, b, note, near in pairs:
+        pair = (a.outlet or a.article_key, b.outlet or b.article_key)
+        if pair in seen:
+            continue
+        seen.add(pair)
+        out.append({"kind": "stage", "a": _side(a, a.stage, sources), "b": _side(b, b.stage, sources),
+                    "note": note, "near": near})
+        if len(out) >= p.max_per_kind:
+            break
     return out
 
 

@@ -26,6 +26,7 @@ from mercato.stories.provenance import source_prior, text_signature
 from mercato.stories.records import Report, SagaResult, player_tokens
 from mercato.stories.rescoring import score_saga
 from mercato.stories.sagas import assemble
+from mercato.stories.states import supersede
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,8 @@ def _norm(obj: Any) -> Any:
 
 def reports_from_facts(row: dict[str, Any], p: Params) -> list[Report]:
     """One report per claim of a stored article (``row`` as read by ``store.story_facts``)."""
+    if not row.get("is_transfer", True):
+        return []  # not transfer news (a match report, an injury update): it never makes or moves a saga
     data = row.get("data") or {}
     claims = [c for c in data.get("claims") or [] if c.get("player")]
     if not claims:
@@ -53,7 +56,7 @@ def reports_from_facts(row: dict[str, Any], p: Params) -> list[Report]:
             fee_raw=fee.get("raw"), evidence=(c.get("evidence") or "")[:500], hedged=bool(c.get("hedged")),
             outlet=row.get("outlet"), lang=row.get("lang"), title=row.get("title"), published=row.get("published"),
             date_partial=row.get("date_partial"), first_seen=row.get("first_seen"), cited=cited, sketch=sketch,
-            names=names, reasons=tuple(c.get("reasons") or ()),
+            names=names, reasons=tuple(c.get("reasons") or ()), background=bool(c.get("background")),
         ))
     return out
 
@@ -94,7 +97,8 @@ def saga_rows(s: SagaResult) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     row = {"id": s.id, "link_key": s.link_key, "epoch": s.epoch, "player": s.player, "player_key": s.player_key,
            "from_club": s.from_club, "to_club": s.to_club, "status": s.status, "resolved": s.resolved,
            "outcome": s.outcome, "likelihood": s.likelihood, "first_date": s.first_date, "last_date": s.last_date,
-           "n_articles": s.n_articles, "n_sources": s.n_sources, "langs": s.langs, "data": s.data}
+           "n_articles": s.n_articles, "n_sources": s.n_sources, "langs": s.langs, "data": s.data,
+           "stale_after": s.stale_after}
     also: dict[str, list[dict[str, Any]]] = {}
     for x in s.extras:
         also.setdefault(x.article_key, []).append(x.to_dict())
@@ -142,6 +146,49 @@ def _candidates(store: Any, conn: Any, reports: Sequence[Report], p: Params) -> 
     return out
 
 
+def with_state(s: SagaResult, by: dict[str, Any] | None) -> SagaResult:
+    """The saga with its own status, or "superseded" (and by what) when another saga of the player was done."""
+    data = {k: v for k, v in s.data.items() if k != "superseded_by"}
+    own = (data.get("state") or {}).get("status") or s.status
+    if by:
+        data["superseded_by"] = by
+    return replace(s, status="superseded" if by else own, data=data)
+
+
+def _supersession(store: Any, conn: Any, results: Sequence[SagaResult], old_rows: dict[str, dict[str, Any]],
+                  touched: set[str], p: Params) -> dict[str, dict[str, Any] | None]:
+    """Supersession among the written sagas and the players' other stored sagas; the stored ones whose state
+    changed are written here, the written ones' states are returned."""
+    players = {s.player_key for s in results} | {r["player_key"] for r in old_rows.values()}
+    mine = touched | {s.id for s in results}
+    others = [o for o in store.sagas_of_players(conn, players) if o["id"] not in mine]
+    entries = [{"id": s.id, "player_key": s.player_key, "to_club": s.to_club, "resolved": s.resolved,
+                "state": s.data.get("state")} for s in results]
+    entries += [{"id": o["id"], "player_key": o["player_key"], "to_club": o["to_club"], "resolved": o["resolved"],
+                 "state": (o.get("data") or {}).get("state")} for o in others]
+    by = supersede(entries, p)
+    changed = []
+    for o in others:
+        data = dict(o.get("data") or {})
+        if not data.get("state"):
+            continue  # written before saga states: left as it is until its own next update
+        new = with_state(replace_data(o, data), by.get(o["id"]))
+        if new.status != o["status"] or new.data.get("superseded_by") != data.get("superseded_by"):
+            changed.append({"id": o["id"], "status": new.status, "data": new.data})
+    store.set_saga_states(conn, changed)
+    return by
+
+
+def replace_data(row: dict[str, Any], data: dict[str, Any]) -> SagaResult:
+    """A stored saga row as a (report-less) result, for :func:`with_state`."""
+    return SagaResult(id=row["id"], link_key=row["link_key"], epoch=row["epoch"], player=row["player"],
+                      player_key=row["player_key"], from_club=row["from_club"], to_club=row["to_club"],
+                      status=row["status"], resolved=bool(row["resolved"]), outcome=row["outcome"],
+                      likelihood=row["likelihood"], first_date=row["first_date"], last_date=row["last_date"],
+                      n_articles=row["n_articles"], n_sources=row["n_sources"], langs=list(row.get("langs") or []),
+                      data=data, reports=(), stale_after=row.get("stale_after"))
+
+
 def update(store: Any, article_keys: Sequence[str], *, params: Params | None = None) -> int:
     """Fold these articles into their sagas (incrementally, idempotently); returns the number of sagas written."""
     p = params or load_params()
@@ -174,8 +221,9 @@ def update(store: Any, article_keys: Sequence[str], *, params: Params | None = N
         for m in member_rows:
             old_members.setdefault(m["saga_id"], []).append(_norm(m))
         rows, members, index = [], [], []
+        by = _supersession(store, conn, results, old_rows, touched, p)
         for s in results:
-            s = score_saga(s, totals, p)
+            s = with_state(score_saga(s, totals, p), by.get(s.id))
             row, mem = saga_rows(s)
             old = old_rows.get(s.id)
             if old is not None and _norm({k: v for k, v in old.items() if k != "updated_at"}) == _norm(row) \

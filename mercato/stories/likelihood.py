@@ -70,6 +70,10 @@ def status_of(reports: Sequence[Report], prov: Provenance, rel: Reliability, p: 
     order in time), else the stage the latest reports agree on."""
     if not reports:
         return Status("interest", False, None, None)
+    current = [r for r in reports if not r.background]
+    if not current:  # only background mentions ("came close to joining … in 2022"): they set no status
+        return Status("background", False, None, None)
+    reports = current
     by_group: dict[str, list[Report]] = {}
     for r in reports:
         by_group.setdefault(prov.group.get(r.article_key, r.article_key), []).append(r)
@@ -114,21 +118,34 @@ def status_of(reports: Sequence[Report], prov: Provenance, rel: Reliability, p: 
     return Status(ev.stage, False, None, ev)
 
 
+def _when_placed(r: Report) -> str | None:
+    """The day a report is placed on: its earliest possible publication day, else (undated) the day it was
+    ingested (its latest possible publication day)."""
+    return r.lo or r.hi
+
+
 def score(reports: Sequence[Report], prov: Provenance, rel: Reliability, base: float, p: Params,
           base_detail: str = "", status: Status | None = None) -> tuple[float, list[dict[str, Any]]]:
-    """Likelihood that the move happens given these reports, and the explanation of it."""
+    """Likelihood that the move happens given these reports, and the explanation of it.
+
+    The explanation lists the terms of the computation itself, in log-odds: the base rate, the resolved status,
+    each independent origin (weighted and damped), the calibration step and the floor. They add up to the
+    logit of the likelihood shown. Each row also carries ``effect``, the change in probability when its term
+    is added to the rows above it (the base row: the base rate itself), so the effects add up to the shown
+    likelihood too, and ``after``, the running figure.
+    """
     base = min(0.95, max(0.05, base))
     l0 = logit(base)
-    expl: list[dict[str, Any]] = [{"factor": "base rate", "effect": round(base, 3),
-                                   "detail": base_detail or "share of resolved sagas that ended with the move"}]
+    terms: list[tuple[float, str, str, str]] = [
+        (l0, "base rate", base_detail or "share of resolved sagas that ended with the move", "base")]
     if not reports:
-        return base, expl
+        return _explained(base, terms)
     times = [r.lo for r in reports if r.lo]
     now = max(times) if times else None
     groups: dict[str, list[Report]] = {}
     for r in reports:
         groups.setdefault(prov.group.get(r.article_key, r.article_key), []).append(r)
-    terms: list[tuple[float, str, str]] = []
+    origins: list[tuple[float, str, str]] = []
     for g, rs in groups.items():
         last = _latest(rs)
         assert last is not None
@@ -139,42 +156,76 @@ def score(reports: Sequence[Report], prov: Provenance, rel: Reliability, base: f
         trust = r_src * p.reader_accuracy
         p_g = trust * p_s + (1 - trust) * base
         w = p.hedged if last.hedged else 1.0
-        age = days_between(last.lo, now) if now and last.lo else 0
-        w *= 0.5 ** (max(0, age) / p.half_life_days)
+        when = _when_placed(last)
+        age = max(0, days_between(when, now)) if now and when else 0
+        w *= 0.5 ** (age / p.half_life_days)
         if now and not last.lo:
             w *= p.undated
+        if last.background:
+            w *= p.background
         eff = (logit(p_g) - l0) * w
         extra = len(rs) - 1
-        detail = (f"{last.stage} ({last.date or 'undated'}, {last.outlet or '?'}); reliability of {name} "
+        shown = last.date or (f"undated, ingested {last.hi}" if last.hi else "undated")
+        detail = (f"{last.stage} ({shown}, {last.outlet or '?'}); reliability of {name} "
                   f"{r_src:.2f} (prior {prior:.2f}, {n_res} other resolved saga(s))")
         if extra:
             detail += f"; {extra} more report(s) from the same origin not counted again"
         if age:
             detail += f"; {age} day(s) before the latest report"
-        elif now and not last.lo:
-            detail += "; undated, counted less"
-        terms.append((eff, f"{name}: {last.stage}", detail))
-    terms.sort(key=lambda t: -abs(t[0]))
-    total = 0.0
-    weighted = []
+        if now and not last.lo:
+            detail += f"; undated, counted ×{p.undated:g} and placed by the day it was ingested"
+        if last.background:
+            detail += f"; a background mention, counted ×{p.background:g}"
+        origins.append((eff, f"{name}: {last.stage}", detail))
+    origins.sort(key=lambda t: -abs(t[0]))
     if status is not None and status.resolved and p.status_weight > 0:
         eff = (logit(p.stage_p.get(status.status, base)) - l0) * p.status_weight
-        total += eff
-        weighted.append((eff, f"status: {status.status}", "the saga's reports, weighed together, say it ended so"))
-    for i, (eff, factor, detail) in enumerate(terms):
-        e = eff * p.damping ** i
-        total += e
-        weighted.append((e, factor, detail))
-    from mercato.understand.learned import calibrate
+        terms.append((eff, f"status: {status.status}", "the saga's reports, weighed together, say it ended so",
+                      "status"))
+    for i, (eff, factor, detail) in enumerate(origins):
+        damp = p.damping ** i
+        terms.append((eff * damp, factor, detail + (f"; the {_ordinal(i + 1)} strongest origin, counted ×{damp:.2f}"
+                                                    if i else ""), "origin"))
+    z = sum(t[0] for t in terms)
+    from mercato.understand.learned import active, calibrate
 
     # Platt scaling fitted on out-of-fold likelihoods (mercato train): a shaky reading gives a hedged figure
-    lk = min(1 - p.floor, max(p.floor, calibrate(sigmoid(l0 + total))))
-    for e, factor, detail in weighted:
-        if abs(e) < 1e-9:
+    cal = calibrate(sigmoid(z))
+    zc = logit(cal)
+    if abs(zc - z) > 1e-9:
+        m = active()
+        ab = getattr(m, "calibration", None)
+        how = f"×{ab[0]:.3f} {ab[1]:+.3f} on the log-odds" if ab else "learned"
+        terms.append((zc - z, "calibration", f"Platt scaling fitted on out-of-fold likelihoods ({how})",
+                      "calibration"))
+    lk = min(1 - p.floor, max(p.floor, cal))
+    if lk != cal:
+        terms.append((logit(lk) - zc, "floor", f"likelihoods are kept within {p.floor:.0%} and {1 - p.floor:.0%}",
+                      "floor"))
+    return _explained(lk, terms)
+
+
+def _ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
+def _explained(lk: float, terms: list[tuple[float, str, str, str]]) -> tuple[float, list[dict[str, Any]]]:
+    """The explanation rows of these log-odds terms (which sum to logit(lk)); ``effect`` telescopes to the
+    likelihood rounded as stored (4 decimals)."""
+    rows: list[dict[str, Any]] = []
+    cum, before = 0.0, 0.0
+    for i, (e, factor, detail, kind) in enumerate(terms):
+        if i and abs(e) < 1e-9:
             continue
-        effect = sigmoid(l0 + total) - sigmoid(l0 + total - e)
-        expl.append({"factor": factor, "effect": round(effect, 3), "detail": detail})
-    return lk, expl
+        cum += e
+        after = round(lk, 4) if i == len(terms) - 1 else round(sigmoid(cum), 4)
+        rows.append({"factor": factor, "kind": kind, "logodds": round(e, 4), "effect": round(after - before, 4),
+                     "after": after, "detail": detail})
+        before = after
+    if rows and rows[-1]["after"] != round(lk, 4):  # the last term was too small to list: close the sum on it
+        rows[-1]["effect"] = round(rows[-1]["effect"] + round(lk, 4) - rows[-1]["after"], 4)
+        rows[-1]["after"] = round(lk, 4)
+    return lk, rows
 
 
 def contributions(reports: Sequence[Report], prov: Provenance, st: Status, p: Params) -> dict[str, list[Any]]:

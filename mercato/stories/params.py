@@ -25,6 +25,7 @@ class Params:
     damping: float
     hedged: float
     undated: float
+    background: float
     floor: float
     official_weight: float
     status_weight: float
@@ -43,6 +44,8 @@ class Params:
     source_stop_words: frozenset[str]
     official_words: frozenset[str]
     unnamed_words: frozenset[str]
+    windows: tuple[tuple[str, str], ...]
+    stale_grace_days: int
 
 
 def _build(d: dict[str, Any]) -> Params:
@@ -56,7 +59,7 @@ def _build(d: dict[str, Any]) -> Params:
             base_rate=float(pr["base_rate"]), base_rate_strength=float(pr["base_rate_strength"]),
             stage_p={k: float(v) for k, v in st.items()},
             half_life_days=float(co["half_life_days"]), damping=float(co["damping"]), hedged=float(co["hedged"]),
-            undated=float(co["undated"]),
+            undated=float(co["undated"]), background=float(co.get("background", 0.0)),
             floor=float(co["floor"]), official_weight=float(co["official_weight"]),
             status_weight=float(co["status_weight"]),
             reader_accuracy=float(co.get("reader_accuracy", 1.0)),
@@ -68,9 +71,25 @@ def _build(d: dict[str, Any]) -> Params:
             names_min=int(pv["names_min"]),
             club_stop_words=frozenset(ky["club_stop_words"]), source_stop_words=frozenset(ky["source_stop_words"]),
             official_words=frozenset(ky["official_words"]), unnamed_words=frozenset(ky["unnamed_words"]),
+            windows=_windows(d["windows"]["windows"]), stale_grace_days=int(d["windows"]["stale_grace_days"]),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ConfigError(f"bad or missing value: {exc}", where="mercato/data/reliability.toml") from None
+
+
+def _windows(raw: Any) -> tuple[tuple[str, str], ...]:
+    """[["06-01", "09-01"], …] checked: month-days that exist (in a leap year), at least one window."""
+    import datetime as dt
+
+    out = []
+    for w in raw:
+        opens, closes = (str(x) for x in w)
+        for md in (opens, closes):
+            dt.date.fromisoformat(f"2024-{md}")  # ValueError names the bad value
+        out.append((opens, closes))
+    if not out:
+        raise ValueError("windows: at least one transfer window is needed")
+    return tuple(out)
 
 
 @functools.lru_cache(maxsize=1)

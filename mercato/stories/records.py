@@ -147,6 +147,7 @@ class Report:
     sketch: tuple[int, ...] = ()  # bottom-k of word shingles (same-language copies)
     names: tuple[int, ...] = ()  # hashes of names and numbers (translated copies)
     reasons: tuple[str, ...] = ()  # the strongest features of the learned decisions behind the claim
+    background: bool = False  # read only from background sentences ("came close to joining … in 2022")
 
     @property
     def lo(self) -> str | None:
@@ -219,3 +220,4 @@ class SagaResult:
     index_keys: tuple[str, ...] = ()
     contrib: dict[str, list[Any]] = field(default_factory=dict)  # source -> [kind, resolved, hits, orig, rere]
     extras: tuple[Report, ...] = ()  # the articles' other claims on this saga (stored for regrouping only)
+    stale_after: str | None = None  # a live saga with no report past this day is stale (see stories.states)

@@ -14,6 +14,7 @@ from mercato.stories.likelihood import Reliability, Status, contributions, prior
 from mercato.stories.params import Params
 from mercato.stories.provenance import Provenance
 from mercato.stories.records import Report, SagaResult, player_tokens
+from mercato.stories.states import state_of
 
 MAX_HISTORY = 60
 
@@ -29,7 +30,8 @@ def timeline(reports: Sequence[Report], prov: Provenance) -> list[dict[str, Any]
     return [{"article_key": r.article_key, "date": r.date, "outlet": r.outlet, "lang": r.lang, "stage": r.stage,
              "fee_eur_m": r.fee_eur_m, "fee_raw": r.fee_raw, "cited": [n for n, _k in r.cited],
              "original": prov.original.get(r.article_key, True), "copy_of": prov.copy_of.get(r.article_key),
-             "title": r.title, "evidence": r.evidence, "reasons": list(r.reasons)} for r in reports]
+             "title": r.title, "evidence": r.evidence, "reasons": list(r.reasons), "undated": not r.lo,
+             "placed": r.lo or r.hi, "background": r.background} for r in reports]
 
 
 def assemble(link: Link, epoch: int, sid: str, reports: Sequence[Report], p: Params) -> SagaResult:
@@ -53,6 +55,7 @@ def assemble(link: Link, epoch: int, sid: str, reports: Sequence[Report], p: Par
                             "evidence": st.evidence.evidence if st.evidence else None,
                             "stage": st.status},
         "contrib": contrib,
+        "state": state_of(reports, st, p),
     }
     player = link.player
     return SagaResult(
@@ -62,7 +65,7 @@ def assemble(link: Link, epoch: int, sid: str, reports: Sequence[Report], p: Par
         n_articles=len(reports), n_sources=len(prov.graph["nodes"]),
         langs=sorted({r.lang for r in reports if r.lang}), data=data, reports=tuple(reports),
         originals=dict(prov.original), index_keys=tuple(index_keys(player, link.from_club, link.to_club, p)),
-        contrib=contrib,
+        contrib=contrib, stale_after=data["state"]["stale_after"],
     )
 
 
@@ -83,20 +86,38 @@ def likelihood_of(reports: Sequence[Report], rel: Reliability, base: float, base
     return lk, expl, st
 
 
+def history_of(reports: Sequence[Report], lk: float, rel: Reliability, base: float, base_detail: str,
+               p: Params, prov: Provenance) -> list[dict[str, Any]]:
+    """The likelihood as known at the end of each day a report arrived: a dated report on its (latest possible)
+    publication day, an undated one on the day it was ingested (the point says how many such it adds). The
+    last point holds every report: it is the likelihood shown (``lk``)."""
+    days = sorted({r.hi for r in reports if r.hi})[-MAX_HISTORY:]
+    history = []
+    for i, d in enumerate(days):
+        added = [r for r in reports if r.hi == d]
+        if i == len(days) - 1 and all(r.hi for r in reports):
+            h = lk
+        else:
+            view = view_before(reports, d, inclusive=True)
+            h, _e, _s = likelihood_of(view, rel, base, base_detail, p, prov)
+        point: dict[str, Any] = {"date": d, "likelihood": round(h, 4)}
+        undated = sum(1 for r in added if not r.lo)
+        if undated:
+            point["undated"] = undated
+        history.append(point)
+    if not history or history[-1]["likelihood"] != round(lk, 4):  # reports with no day at all: still end on lk
+        history.append({"date": history[-1]["date"] if history else None, "likelihood": round(lk, 4),
+                        "undated": sum(1 for r in reports if not r.hi)})
+    return history
+
+
 def rescore(s: SagaResult, rel: Reliability, base: float, base_detail: str, p: Params) -> SagaResult:
     """The saga with its likelihood, explanation and likelihood history filled in."""
     from dataclasses import replace
 
     prov = provenance.analyse(sorted(s.reports, key=Report.order), p)
     lk, expl, _st = likelihood_of(s.reports, rel, base, base_detail, p, prov)
-    history = []
-    days = sorted({r.hi for r in s.reports if r.lo and r.hi})
-    for d in days[-MAX_HISTORY:]:
-        view = view_before(s.reports, d, inclusive=True)
-        if view:
-            h, _e, _s = likelihood_of(view, rel, base, base_detail, p, prov)
-            history.append({"date": d, "likelihood": round(h, 4)})
     data = dict(s.data)
     data["explanation"] = expl
-    data["likelihood_history"] = history
+    data["likelihood_history"] = history_of(s.reports, lk, rel, base, base_detail, p, prov)
     return replace(s, likelihood=round(lk, 4), data=data)

@@ -85,6 +85,13 @@ class Context:
         return any(c.kind.startswith(prefix) for c in self.cues_by_sent.get(sent, []))
 
 
+def background_only(ctx: Context, sents: list[int]) -> bool:
+    """Every one of these sentences tells the past ("came close to joining … last summer"): a claim read from
+    them alone is background, not what the article reports now."""
+    return bool(sents) and all(ctx.has_cue(s, "modality.past") or ctx.has_cue(s, "context.background")
+                               for s in sents)
+
+
 def _adjacent(ctx: Context, a: Cue, b: Cue) -> bool:
     lo, hi = (a.end, b.start) if a.end <= b.start else (b.end, a.start)
     return hi - lo >= 0 and len(ctx.folded[lo:hi].split()) <= 1
@@ -395,10 +402,11 @@ def _rule_claims(ctx: Context, players: list[Player], ranked: list[tuple[Player,
         if p.key in claimed_players:
             continue
         claimed_players.add(p.key)
+        co = sorted({c.sent for c in ctx.clubs if c.name == to_club} & set(sents)) or sents
         claims.append(Claim(player=p.name, from_club=from_club, to_club=to_club, stage=stage,
                             fee=fee_of(sents, [ps for ps, _ in pspans], primary),
                             evidence=evidence_of(sents[0]), hedged=hedged,
-                            primary=primary))
+                            primary=primary, background=background_only(ctx, co)))
         ev = {n: [round(to[n], 3), round(frm[n], 3), round(seen[n], 3)] for n in sorted(seen)}
         links.append(ev)
         if primary:  # other clubs the article says are after the same player

@@ -130,7 +130,8 @@ def decide(ctx: cl.Context, cands: list[PlayerCands], models: Models, neg: set[s
         sent = cand.co_sents[0] if cand.co_sents else pc.sents[0]
         claims.append(Claim(player=pc.player.name, from_club=best, to_club=cand.club, stage=Stage(stage),
                             fee=fee, evidence=evidence_of(sent), hedged=rhedged, primary=primary,
-                            confidence=round(p, 3), reasons=tuple(reasons)))
+                            confidence=round(p, 3), reasons=tuple(reasons),
+                            background=cl.background_only(ctx, cand.co_sents or pc.sents)))
         # the role evidence, for the link reconciliation across articles, on the player's likeliest claim only
         # (it moves one claim per player to the club the other articles agree on; suitors stay as read)
         first = not any(c.player == pc.player.name for c in claims[:-1])

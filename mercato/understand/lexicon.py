@@ -35,6 +35,7 @@ SCHEMA: dict[str, tuple[str, ...]] = {
             "addons", "upto", "total", "free", "years"),
     "topic": ("transfer", "match", "injury"),
     "names": ("stop", "particles", "endings"),
+    "context": ("background",),
 }
 
 
@@ -43,7 +44,8 @@ def _data_dir() -> Path:
 
 
 #: matched separately: what a sentence asserts, and how names relate (a role phrase may contain a stage cue)
-_LAYERS = (frozenset({"stage", "modality", "topic"}), frozenset({"roles", "fee", "attribution"}))
+_LAYERS = (frozenset({"stage", "modality", "topic"}), frozenset({"roles", "fee", "attribution"}),
+           frozenset({"context"}))  # background phrases, matched apart so they never hide a stage or role cue
 
 
 @dataclass(frozen=True, slots=True)

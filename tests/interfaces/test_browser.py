@@ -5,6 +5,7 @@ Screenshots go to ``artifacts/screenshots/``. Hostile titles and texts must neve
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -202,3 +203,67 @@ def test_board_league_select_and_live_only(browser: Any, request: pytest.Fixture
         assert rows.count() == store.board_count_sagas(club="AC Milan") > 0
         assert w.errors == []
         w.close()
+
+
+def _stories_store(path: Path) -> Any:
+    """A few articles of one player stored with their understanding, folded into sagas by the stories stage."""
+    from mercato import stories
+    from mercato.extract import extract
+    from mercato.models import Citation, Claim, RawArticle, Stage, Understanding
+    from mercato.store import Store
+
+    store = Store.open("sqlite:///" + str(path))
+    items = [("l1", "Liverpool", "talks", "2025-07-10", "l.com", ()),
+             ("c1", "Manchester City", "agreement", "2025-08-12", "sport.com", (("Jo Reporter", "journalist"),)),
+             ("c2", "Manchester City", "collapsed", "2025-08-13", "other.com", ()),
+             ("c3", "Manchester City", "done", "2025-08-20", "mancity.com", (("Manchester City (official)", "club"),)),
+             ("c4", "Manchester City", "medical", None, "late.com", ())]
+    for rid, club, stage, date, outlet, cited in items:
+        art = extract(RawArticle(origin=f"test:{rid}", url=f"https://{outlet}/{rid}", outlet=outlet, date=date,
+                                 text=f"Marc Guehi {stage} {club}, report {rid}.", external_id=rid))
+        store.add_articles([art])
+        claim = Claim(player="Marc Guehi", from_club="Crystal Palace", to_club=club, stage=Stage(stage),
+                      evidence=f"Marc Guehi {stage} {club}")
+        store.save_understanding([(Understanding(article_key=art.key, lang="en", is_transfer=True, claims=(claim,),
+                                                 citations=tuple(Citation(name=n, kind=k, surface=n)
+                                                                 for n, k in cited),
+                                                 pipeline_version="test"), 1)])
+    stories.update(store, [a.key for a in store.iter_articles()])
+    return store
+
+
+def test_saga_page_reasons_add_up_and_superseded_links_the_move(browser: Any, tmp_path: Path) -> None:
+    store = _stories_store(tmp_path / "guehi.db")
+    sagas = {s["to_club"]: s for s in store.iter_sagas()}
+    city, pool = sagas["Manchester City"], sagas["Liverpool"]
+    try:
+        with LiveServer(store, settings_for_tests()) as srv:
+            w = Watched(browser)
+            page = w.page
+            page.goto(srv.url + "/sagas/" + pool["id"])
+            assert "superseded" in page.locator("section.summary").inner_text()
+            page.locator("p.superseded a").click()
+            page.wait_for_load_state("load")
+            assert page.url.endswith("/sagas/" + city["id"])
+            # the reasons: one row per term, their log-odds add up to the footer and to the likelihood's log-odds
+            cells = page.locator("table#explanation tr.term td.logodds").all_inner_texts()
+            assert len(cells) >= 5
+            total = sum(float(c) for c in cells)
+            lk = city["likelihood"]
+            assert abs(total - math.log(lk / (1 - lk))) < 0.01
+            foot = page.locator("table#explanation tfoot tr.total").inner_text()
+            assert f"{lk:.0%}" in foot and f"{total:+.3f}" in foot
+            assert page.locator("section.summary strong").first.inner_text() == f"{lk:.0%}"
+            # the chart's last point is the headline, and the undated report's point is marked
+            page.wait_for_selector("#chart-likelihood[data-drawn='1']", timeout=20000)
+            ys = page.evaluate("() => document.getElementById('chart-likelihood').data[0].y")
+            symbols = page.evaluate("() => document.getElementById('chart-likelihood').data[0].marker.symbol")
+            assert ys[-1] == lk and symbols[-1] == "diamond-open" and symbols[0] == "circle"
+            # coexisting agreement and collapse: a contradiction is listed
+            assert "No contradictions" not in page.locator("body").inner_text()
+            assert "collapsed" in page.locator("ul.contradictions").inner_text()
+            w.shot("saga-explained")
+            assert w.errors == []
+            w.close()
+    finally:
+        store.close()

@@ -13,10 +13,10 @@ from mercato.store import Store
 
 
 def claim(player: str, frm: str | None, to: str | None, stage: str, fee: float | None = None,
-          primary: bool = False, evidence: str = "") -> Claim:
+          primary: bool = False, evidence: str = "", background: bool = False) -> Claim:
     return Claim(player=player, from_club=frm, to_club=to, stage=Stage(stage),
                  fee=Fee(raw=f"{fee}m EUR", eur_m=fee, currency="EUR") if fee is not None else None,
-                 evidence=evidence or f"{player} {stage}", primary=primary)
+                 evidence=evidence or f"{player} {stage}", primary=primary, background=background)
 
 
 def put(store: Store, rid: str, *, claims: Sequence[Claim], outlet: str = "example.com", date: str | None = None,

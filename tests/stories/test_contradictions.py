@@ -38,12 +38,23 @@ def test_agreed_vs_collapsed_on_near_dates(store):
         cited=[("Fabrizio Romano", "journalist")])
     put(store, "s2", claims=[claim(*P, "collapsed")], outlet="athletic-club.eus", date="2025-07-04",
         cited=[("Athletic Club (official)", "club")])
-    put(store, "s3", claims=[claim(*P, "agreement")], outlet="old.com", date="2025-05-01")  # weeks before: no conflict
+    put(store, "s3", claims=[claim(*P, "agreement")], outlet="old.com", date="2025-05-01")  # weeks before
     stages = [c for c in _contra(store) if c["kind"] == "stage"]
-    assert len(stages) == 1
-    c = stages[0]
-    assert c["a"]["value"] == "agreement" and c["b"]["value"] == "collapsed"
+    assert len(stages) == 2
+    c = stages[0]  # the pair at the same time first
+    assert c["near"] and c["a"]["value"] == "agreement" and c["b"]["value"] == "collapsed"
     assert c["a"]["sources"] == ["Fabrizio Romano"] and c["b"]["sources"] == ["Athletic Club (official)"]
+    far = stages[1]  # coexisting reports weeks apart are listed too, with the later word named
+    assert not far["near"] and far["a"]["outlet"] == "old.com" and "64 days apart" in far["note"]
+    assert "the later says collapsed" in far["note"]
+
+
+def test_coexisting_undated_agreement_and_collapse_is_a_contradiction(store):
+    put(store, "u1", claims=[claim(*P, "agreement")], outlet="sport.es")
+    put(store, "u2", claims=[claim(*P, "collapsed")], outlet="marca.com", date="2025-07-04")
+    stages = [c for c in _contra(store) if c["kind"] == "stage"]
+    assert [(c["a"]["value"], c["b"]["value"]) for c in stages] == [("agreement", "collapsed")]
+    assert "date is unknown" in stages[0]["note"]
 
 
 def test_denial_lists_the_denied_report(store):

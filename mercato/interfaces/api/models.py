@@ -37,6 +37,7 @@ class Saga(BaseModel):
     langs: list[str]
     updated_at: str | None = None
     last_report: LastReport | None = None
+    stale_after: str | None = Field(None, description="A live saga with no report after this day is stale.")
 
 
 class SagaArticle(BaseModel):
@@ -58,6 +59,8 @@ class SagaDetail(Saga):
     explanation: list[dict[str, Any]]
     likelihood_history: list[dict[str, Any]]
     status_evidence: dict[str, Any] | None = None
+    superseded_by: dict[str, Any] | None = Field(
+        None, description="The player's done move that superseded this saga: {id, to_club, date}.")
     articles: list[SagaArticle]
 
 

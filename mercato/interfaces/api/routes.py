@@ -136,6 +136,7 @@ def saga_detail(store: Any, saga_id: str, as_of: str | None = None) -> dict[str,
     saga["explanation"] = list(data.get("explanation") or [])
     saga["likelihood_history"] = list(data.get("likelihood_history") or [])
     saga["status_evidence"] = data.get("status_evidence") or None
+    saga["superseded_by"] = data.get("superseded_by") if saga["status"] == "superseded" else None
     if as_of:
         from mercato import stories
 
@@ -157,7 +158,11 @@ def saga_detail(store: Any, saga_id: str, as_of: str | None = None) -> dict[str,
         if isinstance(past.get("status_evidence"), dict):
             saga["status_evidence"] = past["status_evidence"]
         saga["resolved"] = bool(saga["resolved"])
-        saga["likelihood_history"] = [h for h in saga["likelihood_history"] if (h.get("date") or "") <= as_of]
+        hist = [h for h in saga["likelihood_history"] if (h.get("date") or "") <= as_of]
+        if saga["likelihood"] is not None and (not hist or hist[-1].get("likelihood") != saga["likelihood"]):
+            hist.append({"date": as_of, "likelihood": saga["likelihood"]})  # the chart ends on the figure shown
+        saga["likelihood_history"] = hist
+        saga["superseded_by"] = None
     return saga
 
 

@@ -110,9 +110,14 @@ def saga(
         print_json(s)
         return
     console.print(f"[bold]{s['player']}[/bold]: {s['from_club'] or '?'} → {s['to_club'] or '?'}", highlight=False)
-    console.print(f"status {s['status']}{' (resolved: ' + str(s['outcome']) + ')' if s['resolved'] else ' (live)'}"
+    live = " (not live)" if s["status"] in ("superseded", "stale", "background") else " (live)"
+    console.print(f"status {s['status']}{' (resolved: ' + str(s['outcome']) + ')' if s['resolved'] else live}"
                   f" · likelihood {_pct(s['likelihood'])} · {s['n_articles']} articles, {s['n_sources']}"
                   f" independent sources · {s['first_date'] or '?'} to {s['last_date'] or '?'}", highlight=False)
+    if s.get("superseded_by"):
+        by = s["superseded_by"]
+        console.print(f"superseded by {by.get('id')} ({s['player']} to {by.get('to_club') or '?'}, done on"
+                      f" {by.get('date') or '?'}); a later report would revive it", highlight=False, markup=False)
     t = Table(title="timeline")
     for col in ("date", "outlet", "lang", "stage", "fee", "cites", "original", "evidence"):
         t.add_column(col, overflow="fold")
@@ -132,11 +137,23 @@ def saga(
         console.print(f"[bold]contradiction[/bold] ({c.get('kind')}): {a.get('outlet')} says {a.get('value')} vs "
                       f"{b.get('outlet')} says {b.get('value')} {c.get('note') or ''}", highlight=False)
     if s["explanation"]:
-        t = Table(title=f"why {_pct(s['likelihood'])}")
-        for col in ("factor", "effect", "detail"):
-            t.add_column(col, overflow="fold")
-        for f in s["explanation"]:
-            t.add_row(str(f.get("factor", "")), str(f.get("effect", "")), str(f.get("detail", "")))
+        t = Table(title=f"why {_pct(s['likelihood'])}: the terms add up (log-odds; effect on the probability)",
+                  show_footer=True)
+        def num(x: Any) -> float:
+            return float(x) if isinstance(x, (int, float)) and not isinstance(x, bool) else 0.0
+
+        terms = all(isinstance(f.get("logodds"), (int, float)) for f in s["explanation"])
+        for col, foot in (("factor", "sum"), ("log-odds", f"{sum(num(f.get('logodds')) for f in s['explanation']):+.3f}"
+                                                            if terms else ""),
+                          ("effect", _pct(sum(num(f.get("effect")) for f in s["explanation"]))),
+                          ("running", _pct(s["likelihood"])), ("detail", "")):
+            t.add_column(col, footer=foot, overflow="fold", justify="left" if col in ("factor", "detail") else "right")
+        for i, f in enumerate(s["explanation"]):
+            e = num(f.get("effect"))
+            t.add_row(str(f.get("factor", "")), f"{f['logodds']:+.3f}" if terms else "",
+                      _pct(e) if i == 0 else f"{100 * e:+.1f} pts",
+                      _pct(f.get("after")) if isinstance(f.get("after"), (int, float)) else "",
+                      str(f.get("detail", "")))
         console.print(t)
 
 

@@ -43,14 +43,25 @@ def stages_by_outlet(timeline: list[dict[str, Any]]) -> dict[str, Any] | None:
         legend={"orientation": "h", "y": -0.25})}
 
 
-def likelihood_over_time(history: list[dict[str, Any]]) -> dict[str, Any] | None:
+def likelihood_over_time(history: list[dict[str, Any]], headline: float | None = None) -> dict[str, Any] | None:
+    """The likelihood as known after each day a report arrived; a point that adds undated reports (placed on
+    the day they were ingested) is an open diamond. The last point is the figure shown (``headline``)."""
     points = sorted((h for h in history if h.get("date") and h.get("likelihood") is not None),
                     key=lambda h: h["date"])
     if not points:
         return None
+    if headline is not None and points[-1]["likelihood"] != headline:
+        points.append({"date": points[-1]["date"], "likelihood": headline})
+    marked = [bool(p.get("undated")) for p in points]
+    text = [f"adds {p['undated']} undated report(s), placed on the day ingested" if p.get("undated") else ""
+            for p in points]
     return {"data": [{"type": "scatter", "mode": "lines+markers", "name": "likelihood", "line": {"shape": "hv"},
-                      "x": [p["date"] for p in points], "y": [p["likelihood"] for p in points]}],
-            "layout": _layout("Likelihood over time", xaxis={"type": "date"},
+                      "x": [p["date"] for p in points], "y": [p["likelihood"] for p in points], "text": text,
+                      "marker": {"symbol": ["diamond-open" if m else "circle" for m in marked],
+                                 "size": [11 if m else 7 for m in marked]},
+                      "hovertemplate": "%{x}<br>%{y:.1%}<br>%{text}<extra></extra>"}],
+            "layout": _layout("Likelihood over time (open diamonds: undated reports, placed on the day ingested)",
+                              xaxis={"type": "date"},
                               yaxis={"range": [0, 1], "tickformat": ".0%", "title": {"text": "likelihood"}},
                               showlegend=False)}
 

@@ -158,7 +158,7 @@ def saga_page(request: Request, ref: str,
     saga = saga_detail(request.app.state.store, saga_id, as_of)
     ctx = {"title": f"{saga['player']}: {saga['from_club'] or '?'} → {saga['to_club'] or '?'}", "saga": saga,
            "charts": charts_of(stages=charts.stages_by_outlet(saga["timeline"]),
-                               likelihood=charts.likelihood_over_time(saga["likelihood_history"]),
+                               likelihood=charts.likelihood_over_time(saga["likelihood_history"], saga["likelihood"]),
                                provenance=charts.provenance_graph(saga["provenance"], saga["timeline"]))}
     return render(request, "saga.html", ctx, as_json)
 
