@@ -151,7 +151,8 @@ class FindersRepo:
                 choices.update((fold(a), name) for a in g.aliases(name) if fold(a) not in choices)
             choices.update((fold(c), c) for c in stored)
             return Found(kind="club", query=query, suggestions=_suggest(key, choices))
-        also = tuple(c for c in by_words if c not in matches) if how != "words" else ()
+        near = by_words + [c for c in g.clubs if c not in by_words and _words_match(toks, fold(c).split())]
+        also = tuple(c for c in near if c not in matches) if how != "words" else ()
         return Found(kind="club", query=query, matches=tuple(matches), names=tuple(matches), how=how, also=also)
 
     def find_player(self, query: str) -> Found:
