@@ -142,6 +142,8 @@ class Claim(_Record):
     #: each learned decision, e.g. ``"claim 0.91: to +1.20, co:stage.done +0.80"``
     confidence: float | None = None
     reasons: tuple[str, ...] = ()
+    #: which reader produced it: "rules" (the offline reader) or "llm:MODEL"
+    reader: str = "rules"
 
     @property
     def fee_eur_m(self) -> float | None:

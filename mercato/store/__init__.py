@@ -2,7 +2,7 @@
 
 ``Store.open(url)`` connects and applies migrations. Repositories per concept are mixed in:
 articles (:mod:`.articles`), understanding (:mod:`.understanding`), feeds (:mod:`.feeds`),
-stories (:mod:`.stories`).
+stories (:mod:`.stories`), the LLM reader's answers (:mod:`.llm_cache`).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from mercato.store.articles import ArticlesRepo
 from mercato.store.board import BoardRepo
 from mercato.store.dialect import create_engine, write_tx
 from mercato.store.feeds import FeedsRepo
+from mercato.store.llm_cache import LlmCacheRepo
 from mercato.store.players import PlayersRepo
 from mercato.store.stories import StoriesRepo
 from mercato.store.understanding import UnderstandingRepo
@@ -42,7 +43,7 @@ def _describe(exc: BaseException) -> str:
     return text
 
 
-class Store(ArticlesRepo, UnderstandingRepo, PlayersRepo, FeedsRepo, StoriesRepo, BoardRepo):
+class Store(ArticlesRepo, UnderstandingRepo, PlayersRepo, FeedsRepo, StoriesRepo, BoardRepo, LlmCacheRepo):
     """One store; safe to share across threads, one per process."""
 
     def __init__(self, engine: sa.Engine, url: str) -> None:
