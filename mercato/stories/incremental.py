@@ -53,7 +53,7 @@ def reports_from_facts(row: dict[str, Any], p: Params) -> list[Report]:
             fee_raw=fee.get("raw"), evidence=(c.get("evidence") or "")[:500], hedged=bool(c.get("hedged")),
             outlet=row.get("outlet"), lang=row.get("lang"), title=row.get("title"), published=row.get("published"),
             date_partial=row.get("date_partial"), first_seen=row.get("first_seen"), cited=cited, sketch=sketch,
-            names=names, reasons=tuple(c.get("reasons") or ()),
+            names=names, reasons=tuple(c.get("reasons") or ()), reader=c.get("reader") or "rules",
         ))
     return out
 

@@ -147,6 +147,7 @@ class Report:
     sketch: tuple[int, ...] = ()  # bottom-k of word shingles (same-language copies)
     names: tuple[int, ...] = ()  # hashes of names and numbers (translated copies)
     reasons: tuple[str, ...] = ()  # the strongest features of the learned decisions behind the claim
+    reader: str = "rules"  # who read the claim: "rules" (the offline reader) or "llm:MODEL"
 
     @property
     def lo(self) -> str | None:

@@ -29,7 +29,8 @@ def timeline(reports: Sequence[Report], prov: Provenance) -> list[dict[str, Any]
     return [{"article_key": r.article_key, "date": r.date, "outlet": r.outlet, "lang": r.lang, "stage": r.stage,
              "fee_eur_m": r.fee_eur_m, "fee_raw": r.fee_raw, "cited": [n for n, _k in r.cited],
              "original": prov.original.get(r.article_key, True), "copy_of": prov.copy_of.get(r.article_key),
-             "title": r.title, "evidence": r.evidence, "reasons": list(r.reasons)} for r in reports]
+             "title": r.title, "evidence": r.evidence, "reasons": list(r.reasons), "reader": r.reader}
+            for r in reports]
 
 
 def assemble(link: Link, epoch: int, sid: str, reports: Sequence[Report], p: Params) -> SagaResult:
