@@ -59,7 +59,8 @@ def retry_after(value: str | None, now: float | None = None) -> float | None:
 class ChatClient:
     """Chat completions against one server and model. ``style`` picks the ``response_format`` shape: ``json_schema``
     (OpenAI, llama.cpp, vLLM, Ollama) or ``json_object`` (``{"type": "json_object", "schema": …}``, older
-    llama-cpp-python); on a 400 answer to the first it tries the second once."""
+    llama-cpp-python); when the server refuses the first
+    (an error naming ``response_format``), it tries the second once."""
 
     def __init__(self, url: str, model: str, api_key: str = "", *, max_tokens: int = 1500,
                  transport: httpx.AsyncBaseTransport | None = None) -> None:
@@ -108,7 +109,8 @@ class ChatClient:
                                    where=where) from None
                 await self._wait(min(BACKOFF_S * attempt, MAX_WAIT_S), deadline, "unavailable", where)
                 continue
-            if r.status_code == 400 and not switched and self.style == "json_schema":
+            if (r.status_code in (400, 422, 500) and not switched and self.style == "json_schema"
+                    and ("json_schema" in r.text or "response_format" in r.text)):
                 switched = True
                 log.info("%s: the server refused response_format json_schema; trying json_object", self.url)
                 self.style = "json_object"

