@@ -5,7 +5,7 @@
     │               ├── FeedParseError
     │               └── BadArchiveLine
     ├── ExtractError
-    ├── UnderstandError
+    ├── UnderstandError ── LlmError  (.kind: timeout, unavailable, http-NNN, invalid-answer, …)
     ├── StoreError ── MigrationError
     ├── ConfigError
     ├── FollowError        (watchlists, feeds and webhooks: a bad name, an unknown target)
@@ -59,6 +59,17 @@ class ExtractError(MercatoError):
 
 class UnderstandError(MercatoError):
     code = "understand"
+
+
+class LlmError(UnderstandError):
+    """The model server did not give a usable reading of an article; ``kind`` is a short stable label
+    (``timeout``, ``unavailable``, ``http-429``, ``invalid-answer``, ``truncated`` …) the fallback is counted by."""
+
+    code = "llm"
+
+    def __init__(self, message: str, *, kind: str, where: str | None = None) -> None:
+        super().__init__(message, where=where)
+        self.kind = kind
 
 
 class StoreError(MercatoError):

@@ -145,6 +145,8 @@ class Claim(_Record):
     #: read only from background sentences ("came close to joining … last summer", ``modality.past`` or
     #: ``context.background`` cues): kept, but it sets no saga status
     background: bool = False
+    #: which reader produced it: "rules" (the offline reader) or "llm:MODEL"
+    reader: str = "rules"
 
     @property
     def fee_eur_m(self) -> float | None:

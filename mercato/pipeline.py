@@ -48,6 +48,21 @@ def use_reader(reader=None):
         _READERS.pop()
 
 
+def _read_all(reader, articles: Sequence[Article]) -> list:
+    """Each article's reading, or the exception reading it raised; a reader with ``read_many`` (the LLM reader)
+    reads the whole batch at once (its requests run concurrently)."""
+    many = getattr(reader, "read_many", None)
+    if many is not None:
+        return many(articles)
+    out: list = []
+    for a in articles:
+        try:
+            out.append(reader.read(a))
+        except Exception as exc:  # noqa: BLE001 - handed to the caller, which counts and logs it
+            out.append(exc)
+    return out
+
+
 def understand_keys(store: Store, keys: Sequence[str], *, on_progress: Progress | None = None,
                     batch_size: int = 200, lost: set[str] | None = None) -> int:
     """Run understanding on the given articles and store it as their first reading (in batches); returns
@@ -59,14 +74,13 @@ def understand_keys(store: Store, keys: Sequence[str], *, on_progress: Progress 
     for i in range(0, len(keys), batch_size):
         chunk = keys[i:i + batch_size]
         items, names = [], {}
-        for a, revision in store.articles_by_keys(chunk):
-            try:
-                u = reader.read(a)
-            except MercatoError as exc:
-                log.warning("understanding failed for %s: %s", a.key, exc)
+        arts = list(store.articles_by_keys(chunk))
+        for (a, revision), u in zip(arts, _read_all(reader, [a for a, _ in arts]), strict=True):
+            if isinstance(u, MercatoError):
+                log.warning("understanding failed for %s: %s", a.key, u)
                 continue
-            except Exception:  # a bug must not stop the run; it is logged with its traceback
-                log.exception("understanding crashed on %s", a.key)
+            if isinstance(u, BaseException):  # a bug must not stop the run; it is logged with its traceback
+                log.error("understanding crashed on %s", a.key, exc_info=u)
                 continue
             items.append((u, revision))
             if not u.claims:

@@ -23,6 +23,9 @@ def config_path() -> Path:
     return Path(base) / "mercato" / "settings.toml"
 
 
+READERS = ("offline", "llm")
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Settings:
     db: str = ""  # a path or a SQLAlchemy URL; empty = default SQLite file in data_dir()
@@ -41,6 +44,13 @@ class Settings:
     webhook_max_attempts: int = 12  # tries over all runs before a delivery is given up (kept as failed)
     webhook_backoff_s: float = 1.0  # wait before the 2nd try; doubled before each next one
     webhook_timeout_s: float = 10.0
+    reader: str = "offline"  # offline | llm (an OpenAI-compatible model server; see docs/llm.md)
+    llm_url: str = ""  # base URL of an OpenAI-compatible API, ending in /v1
+    llm_model: str = ""
+    llm_api_key: str = dataclasses.field(default="", repr=False)  # never logged, stored or shown
+    llm_concurrency: int = 4
+    llm_timeout_s: float = 120.0  # total deadline per article, retries included
+    llm_max_tokens: int = 1500
 
     def db_url(self) -> str:
         """The SQLAlchemy URL of the store: ``--db`` may be a plain path."""
@@ -48,6 +58,14 @@ class Settings:
         if "://" in db:
             return db
         return "sqlite:///" + str(Path(db).expanduser().resolve())
+
+    def __post_init__(self) -> None:
+        if self.reader not in READERS:
+            raise ConfigError(f"setting 'reader' must be one of {', '.join(READERS)}, got {self.reader!r}")
+        if self.llm_concurrency < 1:
+            raise ConfigError(f"setting 'llm_concurrency' must be at least 1, got {self.llm_concurrency}")
+        if self.llm_timeout_s <= 0:
+            raise ConfigError(f"setting 'llm_timeout_s' must be positive, got {self.llm_timeout_s}")
 
     def replace(self, **changes: Any) -> Settings:
         changes = {k: v for k, v in changes.items() if v is not None}

@@ -23,6 +23,13 @@ def note(reason: str, n: int = 1) -> None:
         stats.note(reason, n)
 
 
+def tally(what: str, n: int = 1) -> None:
+    """Add to a count of the run being counted (``llm/tokens_in``…), if any; like :func:`note` for counts."""
+    stats = _ACTIVE.get()
+    if stats is not None:
+        stats.count(what, n)
+
+
 @dataclass
 class RunStats:
     """Counts of a run: ``added``, ``unchanged``, ``revised``, ``rejected`` and reasons.

@@ -114,8 +114,10 @@ def _extract(item: Any, stats: RunStats) -> Article | None:
     return None
 
 
-def work(part: Partition, first_line: int, store_url: str | None = None, batch_size: int = 500) -> PartitionResult:
-    """One partition, start to end. With ``store_url`` it writes itself; else it returns its records."""
+def work(part: Partition, first_line: int, store_url: str | None = None, batch_size: int = 500,
+         read: bool = True) -> PartitionResult:
+    """One partition, start to end. With ``store_url`` it writes itself; else it returns its records. Without
+    ``read`` the articles are left unread (the client's reader, e.g. a model server, reads them in ``catch_up``)."""
     stats = RunStats()
     keys: list[str] = []
     fold: list[bool] = []
@@ -129,7 +131,7 @@ def work(part: Partition, first_line: int, store_url: str | None = None, batch_s
             continue
         keys.append(article.key)
         articles.append(article)
-        understood.append(_understand(article))
+        understood.append(_understand(article) if read else None)
         if store is not None and len(articles) >= batch_size:
             fold.extend(write_records(store, articles, understood, stats))
             articles, understood = [], []
@@ -297,6 +299,7 @@ def run_batch(
     batch_size: int = 500,
     worker_writes: bool | None = None,
     retries: int = 3,
+    read_on_workers: bool = True,
     on_plan: Progress | None = None,
     on_partition: Progress | None = None,
     stats: RunStats | None = None,
@@ -306,6 +309,8 @@ def run_batch(
     ``worker_writes`` (PostgreSQL only, off by default) lets the workers write; the cross-article steps are
     recomputed from the raw readings and ``catch_up`` rescores at the end, so the board does not depend on
     the order the workers finish in (a key repeated in the input may keep another line as its revision).
+    Without ``read_on_workers`` the workers only extract; the client's reader (``pipeline.use_reader``, e.g. the
+    LLM reader with its cache in this store) reads every article in ``catch_up``.
     """
     from distributed import as_completed
 
@@ -354,7 +359,8 @@ def run_batch(
         i = next(todo, None)
         if i is None:
             return False
-        ac.add(client.submit(work, parts[i], first_lines[i], store_url, batch_size, pure=False, retries=retries,
+        ac.add(client.submit(work, parts[i], first_lines[i], store_url, batch_size, read_on_workers, pure=False,
+                             retries=retries,
                              key=f"mercato-part-{i}-{id(ac)}"))
         return True
 

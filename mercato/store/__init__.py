@@ -2,7 +2,7 @@
 
 ``Store.open(url)`` connects and applies migrations. Repositories per concept are mixed in:
 articles (:mod:`.articles`), understanding (:mod:`.understanding`), feeds (:mod:`.feeds`),
-stories (:mod:`.stories`), follow (:mod:`.follow`).
+stories (:mod:`.stories`), follow (:mod:`.follow`), the LLM reader's answers (:mod:`.llm_cache`).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from mercato.store.dialect import create_engine, write_tx
 from mercato.store.feeds import FeedsRepo
 from mercato.store.finders import FindersRepo
 from mercato.store.follow import FollowRepo
+from mercato.store.llm_cache import LlmCacheRepo
 from mercato.store.outlet_pages import OutletPagesRepo
 from mercato.store.players import PlayersRepo
 from mercato.store.stories import StoriesRepo
@@ -47,7 +48,7 @@ def _describe(exc: BaseException) -> str:
 
 
 class Store(ArticlesRepo, UnderstandingRepo, PlayersRepo, FeedsRepo, StoriesRepo, BoardRepo, FindersRepo,
-            OutletPagesRepo, CalibrationRepo, FollowRepo):
+            OutletPagesRepo, CalibrationRepo, FollowRepo, LlmCacheRepo):
     """One store; safe to share across threads, one per process."""
 
     def __init__(self, engine: sa.Engine, url: str) -> None:

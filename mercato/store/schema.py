@@ -268,3 +268,16 @@ webhook_deliveries = sa.Table(
     sa.Column("delivered_at", sa.String(32)),
     sa.UniqueConstraint("webhook_id", "event_id", name="uq_delivery_event"),
 )
+# the answers of an LLM reader (mercato.understand.llm), validated, so a re-run asks the model nothing again
+llm_cache = sa.Table(
+    "llm_cache",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),  # sha256 of (text hash, model, prompt version)
+    sa.Column("text_hash", sa.String(64), nullable=False),
+    sa.Column("model", sa.String(255), nullable=False),
+    sa.Column("prompt_version", sa.String(32), nullable=False),
+    sa.Column("answer", sa.JSON, nullable=False),
+    sa.Column("tokens_in", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("tokens_out", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("created_at", sa.String(32), nullable=False),
+)

@@ -57,6 +57,7 @@ def reports_from_facts(row: dict[str, Any], p: Params) -> list[Report]:
             outlet=row.get("outlet"), lang=row.get("lang"), title=row.get("title"), published=row.get("published"),
             date_partial=row.get("date_partial"), first_seen=row.get("first_seen"), cited=cited, sketch=sketch,
             names=names, reasons=tuple(c.get("reasons") or ()), background=bool(c.get("background")),
+            reader=c.get("reader") or "rules",
         ))
     return out
 

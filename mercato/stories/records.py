@@ -148,6 +148,7 @@ class Report:
     names: tuple[int, ...] = ()  # hashes of names and numbers (translated copies)
     reasons: tuple[str, ...] = ()  # the strongest features of the learned decisions behind the claim
     background: bool = False  # read only from background sentences ("came close to joining … in 2022")
+    reader: str = "rules"  # who read the claim: "rules" (the offline reader) or "llm:MODEL"
 
     @property
     def lo(self) -> str | None:

@@ -31,7 +31,7 @@ def timeline(reports: Sequence[Report], prov: Provenance) -> list[dict[str, Any]
              "fee_eur_m": r.fee_eur_m, "fee_raw": r.fee_raw, "cited": [n for n, _k in r.cited],
              "original": prov.original.get(r.article_key, True), "copy_of": prov.copy_of.get(r.article_key),
              "title": r.title, "evidence": r.evidence, "reasons": list(r.reasons), "undated": not r.lo,
-             "placed": r.lo or r.hi, "background": r.background} for r in reports]
+             "placed": r.lo or r.hi, "background": r.background, "reader": r.reader} for r in reports]
 
 
 def assemble(link: Link, epoch: int, sid: str, reports: Sequence[Report], p: Params) -> SagaResult:

@@ -10,7 +10,16 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.text import Text
 
 from mercato.errors import MercatoError
 from mercato.settings import Settings, load_settings
@@ -23,6 +32,11 @@ DbOption = Annotated[
     typer.Option("--db", envvar="MERCATO_DB", help="Store: a SQLite path or postgresql://… URL (or MERCATO_DB)."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+ReaderOption = Annotated[
+    str | None,
+    typer.Option("--reader", help="Who reads the articles: offline (the default) or llm, an OpenAI-compatible model "
+                                  "server (MERCATO_LLM_URL, MERCATO_LLM_MODEL; see docs/llm.md). Or MERCATO_READER."),
+]
 
 
 def settings(db: str | None = None, **flags: Any) -> Settings:
@@ -53,16 +67,68 @@ def print_json(obj: Any) -> None:
 
 
 @contextlib.contextmanager
+def reading(store: Any, reader: str | None, db: str | None = None) -> Iterator[Any]:
+    """Within the block the pipeline reads with the reader the settings ask for (``--reader`` over
+    ``MERCATO_READER`` over the settings file); yields the LLM reader (its answers cached in ``store``), or None
+    for the offline one."""
+    from mercato import pipeline
+    from mercato.settings import READERS
+    from mercato.understand.llm import reader_for
+
+    if reader is not None and reader not in READERS:
+        raise typer.BadParameter(f"--reader must be one of {', '.join(READERS)}, got {reader!r}")
+    try:
+        r = reader_for(settings(db, reader=reader), cache=store)
+    except MercatoError as exc:
+        fail(exc)
+    with pipeline.use_reader(r):
+        yield r
+
+
+def show_llm_usage(r: Any) -> None:
+    """One line: what the LLM reader asked and what it cost (tokens in and out), cache hits, fallbacks."""
+    if r is None:
+        return
+    u = r.usage
+    fallbacks = {k.rsplit("/", 1)[1]: n for k, n in sorted(u.items()) if k.startswith("fallback/")}
+    dropped = {k.rsplit("/", 1)[1]: n for k, n in sorted(u.items()) if k.startswith("dropped/")}
+    line = (f"{r.name}: {u['llm/requests']} requests, {u['llm/cached']} from the cache, "
+            f"tokens in {u['llm/tokens_in']}, out {u['llm/tokens_out']}")
+    if fallbacks:
+        line += "; read offline instead: " + ", ".join(f"{k} {n}" for k, n in fallbacks.items())
+    if dropped:
+        line += "; dropped: " + ", ".join(f"{k} {n}" for k, n in dropped.items())
+    err_console.print(line, highlight=False, markup=False, soft_wrap=True)
+
+
+class RateColumn(ProgressColumn):
+    """Articles per second, and tokens per second when a model reads them."""
+
+    def render(self, task: Any) -> Text:
+        elapsed = task.elapsed or 0.0
+        if elapsed <= 0:
+            return Text("")
+        out = f"{task.completed / elapsed:.1f} art/s"
+        tokens = task.fields.get("tokens", 0)
+        if tokens:
+            out += f" {tokens / elapsed:.0f} tok/s"
+        return Text(out, style="progress.data.speed")
+
+
+@contextlib.contextmanager
 def progress(description: str, total: int | None = None) -> Iterator[Any]:
-    """A rich progress bar on stderr (quiet when stderr is not a terminal); yields an ``advance(n)`` callable."""
+    """A rich progress bar on stderr (quiet when stderr is not a terminal); yields an ``advance(n, tokens=0)``
+    callable."""
     bar = Progress(
-        SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+        SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), RateColumn(),
         TimeElapsedColumn(), console=err_console, transient=True, disable=not err_console.is_terminal,
     )
     with bar:
-        task = bar.add_task(description, total=total)
+        task = bar.add_task(description, total=total, tokens=0)
+        seen = [0]
 
-        def advance(n: int = 1) -> None:
-            bar.advance(task, n)
+        def advance(n: int = 1, tokens: int = 0) -> None:
+            seen[0] += tokens
+            bar.update(task, advance=n, tokens=seen[0])
 
         yield advance

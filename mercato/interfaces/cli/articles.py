@@ -92,12 +92,12 @@ def show(
                   f" ({u.transfer_score:.2f}) · pipeline {u.pipeline_version}", highlight=False)
     if u.claims:
         t = Table(title="claims")
-        for col in ("player", "from", "to", "stage", "fee", "evidence"):
+        for col in ("player", "from", "to", "stage", "fee", "evidence", "read by"):
             t.add_column(col, overflow="fold")
         for c in u.claims:
             fee = c.fee.raw if c.fee else ""
             t.add_row(c.player, c.from_club or "", c.to_club or "", c.stage.value + (" (hedged)" if c.hedged else ""),
-                      fee, c.evidence)
+                      fee, c.evidence, c.reader)
         console.print(t)
         why = [(c, r) for c in u.claims for r in c.reasons]
         if why:  # the strongest features of each learned decision

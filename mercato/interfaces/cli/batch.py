@@ -6,7 +6,18 @@ from typing import Annotated
 
 import typer
 
-from mercato.interfaces.cli._common import DbOption, JsonOption, console, err_console, fail, open_store, print_json
+from mercato.interfaces.cli._common import (
+    DbOption,
+    JsonOption,
+    ReaderOption,
+    console,
+    err_console,
+    fail,
+    open_store,
+    print_json,
+    reading,
+    show_llm_usage,
+)
 from mercato.stats import RunStats
 
 
@@ -19,6 +30,7 @@ def batch(
     partition_mb: Annotated[float, typer.Option("--partition-mb", min=0.001, help="Bytes per partition, in MB.")]
     = 8.0,
     batch_size: Annotated[int, typer.Option(help="Articles per transaction.", min=1)] = 500,
+    reader: ReaderOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -32,11 +44,14 @@ def batch(
     store = open_store(db)
     stats = RunStats()
     run_id = store.start_run("batch " + " ".join(archives))
-    report = None
+    report = llm = None
     try:
-        with _bar() as (on_plan, on_partition), cluster(scheduler, workers) as client:
+        with reading(store, reader, db) as llm, stats.active(), _bar() as (on_plan, on_partition), \
+                cluster(scheduler, workers) as client:
+            # a model server is read from the client (bounded concurrency, the answer cache in this store)
             report = run_batch(store, archives, client=client, target_bytes=int(partition_mb * 1024 * 1024),
-                               batch_size=batch_size, on_plan=on_plan, on_partition=on_partition, stats=stats)
+                               batch_size=batch_size, read_on_workers=llm is None, on_plan=on_plan,
+                               on_partition=on_partition, stats=stats)
     except MercatoError as exc:
         fail(exc)
     finally:
@@ -48,6 +63,7 @@ def batch(
         print_json(d)
     else:
         _summary(stats, False)
+        show_llm_usage(llm)
         console.print(f"{report.partitions} partitions on {report.workers} workers; written by the {report.writer};"
                       f" {report.sagas_touched} sagas touched")
     if stats.counts.get("rejected"):

@@ -13,7 +13,17 @@ import typer
 from rich.table import Table
 
 from mercato.errors import MercatoError
-from mercato.interfaces.cli._common import JsonOption, console, err_console, fail, print_json, progress
+from mercato.interfaces.cli._common import (
+    JsonOption,
+    ReaderOption,
+    console,
+    err_console,
+    fail,
+    open_store,
+    print_json,
+    progress,
+    show_llm_usage,
+)
 
 _MAIN = ("lang_acc", "transfer_acc", "negative_f1", "claim_pair_f1", "claim_pair_p", "claim_pair_r",
          "claim_triple_f1", "stage_acc", "fee_acc", "source_f1", "saga_bcubed_f1", "brier", "brier_skill")
@@ -44,17 +54,24 @@ def evaluate(
     = False,
     predictions: Annotated[Path | None, typer.Option("--predictions", help="Write the predictions (JSONL) here.")] = None,
     report: Annotated[Path | None, typer.Option("--report", help="Write predictions, metrics and a report here.")] = None,
+    reader: ReaderOption = None,
+    db: Annotated[str | None, typer.Option("--db", envvar="MERCATO_DB", help="With --reader llm: the store whose "
+                                                                            "answer cache is used (or MERCATO_DB).")]
+    = None,
     as_json: JsonOption = False,
 ) -> None:
     """Run the pipeline on DIR… in a temporary store (their `lang` field ignored) and score it when labelled.
 
     With --cv K the figures are on sagas the models never saw: the labelled articles of all DIRs are split into
-    K folds by saga, each fold read by models trained on the others."""
+    K folds by saga, each fold read by models trained on the others. With --reader llm the model server configured
+    (MERCATO_LLM_URL, MERCATO_LLM_MODEL) reads the articles; its answers are kept in the --db store's cache, so a
+    second evaluation asks nothing again."""
     from mercato import evaluation
 
+    llm = _llm_reader(reader, db, rules, cv)
     if cv or len(directories) > 1:
         _check(directories, labelled=True)
-        return _evaluate_many(directories, cv, rules, predictions, as_json)
+        return _evaluate_many(directories, cv, rules, predictions, as_json, llm)
     directory = directories[0]
     _check(directories, labelled=False)
     work = Path(tempfile.mkdtemp(prefix="mercato-eval-"))
@@ -62,9 +79,11 @@ def evaluate(
         with progress("evaluating") as advance:
             from mercato.understand import Reader
 
+            if llm is not None:
+                llm.on_read = lambda _n, tokens: advance(0, tokens)
             preds, store = evaluation.predict_rows(evaluation._read_jsonl(directory / "articles.jsonl"),
                                                    work_dir=work, on_progress=advance,
-                                                   reader=Reader(models=None) if rules else None)
+                                                   reader=llm or (Reader(models=None) if rules else None))
         if predictions:
             evaluation.write_predictions(preds, predictions)
         result = evaluation.score(directory, preds)
@@ -78,16 +97,40 @@ def evaluate(
         store.engine.dispose()
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    show_llm_usage(llm)
     if result is None:
         if as_json:
             print_json({"articles": len(preds), "labelled": False})
         else:
             err_console.print(f"{len(preds)} articles read; no labels.jsonl, nothing to score")
         return
-    _show(result, f"evaluation of {directory}", as_json)
+    if llm is not None:
+        result["reader"] = llm.name
+        result["llm"] = {k.split("/", 1)[1]: v for k, v in sorted(llm.usage.items()) if k.startswith("llm/")}
+    _show(result, f"evaluation of {directory}" + (f" read by {llm.name}" if llm else ""), as_json)
 
 
-def _evaluate_many(dirs: list[Path], k: int, rules: bool, predictions: Path | None, as_json: bool) -> None:
+def _llm_reader(reader: str | None, db: str | None, rules: bool, cv: int):
+    """The LLM reader when the settings ask for one (its cache in the --db store), else None."""
+    from mercato.interfaces.cli._common import settings
+    from mercato.settings import READERS
+    from mercato.understand.llm import reader_for
+
+    if reader is not None and reader not in READERS:
+        raise typer.BadParameter(f"--reader must be one of {', '.join(READERS)}, got {reader!r}")
+    s = settings(db, reader=reader)
+    if s.reader != "llm":
+        return None
+    if rules or cv:
+        fail("--reader llm reads with the model server: it goes with neither --rules nor --cv")
+    try:
+        return reader_for(s, cache=open_store(db))
+    except MercatoError as exc:
+        fail(exc)
+
+
+def _evaluate_many(dirs: list[Path], k: int, rules: bool, predictions: Path | None, as_json: bool,
+                   llm=None) -> None:
     from mercato import crossval, evaluation, training
 
     try:
@@ -99,11 +142,14 @@ def _evaluate_many(dirs: list[Path], k: int, rules: bool, predictions: Path | No
 
             corpus = training.load(dirs)
             with progress("evaluating") as advance:
+                if llm is not None:
+                    llm.on_read = lambda _n, tokens: advance(0, tokens)
                 preds, store = evaluation.predict_rows([it.row for it in corpus.items], on_progress=advance,
-                                                       reader=Reader(models=None) if rules else None)
+                                                       reader=llm or (Reader(models=None) if rules else None))
                 store.engine.dispose()
             result = crossval.score(corpus, preds, {}, 0)
             result.pop("cv", None)
+            show_llm_usage(llm)
     except (MercatoError, ValueError) as exc:
         fail(exc)
     if predictions:

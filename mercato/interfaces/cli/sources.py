@@ -10,7 +10,18 @@ import typer
 from rich.table import Table
 
 from mercato.errors import MercatoError
-from mercato.interfaces.cli._common import DbOption, JsonOption, console, err_console, fail, open_store, print_json
+from mercato.interfaces.cli._common import (
+    DbOption,
+    JsonOption,
+    ReaderOption,
+    console,
+    err_console,
+    fail,
+    open_store,
+    print_json,
+    reading,
+    show_llm_usage,
+)
 from mercato.interfaces.cli._common import settings as load_cli_settings
 from mercato.stats import RunStats
 
@@ -74,6 +85,7 @@ def watch(
     file: FileOption = None,
     allow_private: Annotated[bool, typer.Option("--allow-private", help="Allow private/loopback addresses.")] = False,
     no_understand: Annotated[bool, typer.Option("--no-understand", help="Store only; understand later.")] = False,
+    reader: ReaderOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -103,8 +115,13 @@ def watch(
 
     run = store.start_run("watch")
     try:
-        run_watch(store, sources=listed, interval_s=every, once=once, allow_private=s.allow_private,
-                  understand=not no_understand, settings=s, stop=stop, on_pass=report)
+        with reading(store, reader, db) as llm:
+            def report_all(due: list[str], stats: RunStats) -> None:
+                report(due, stats)
+                show_llm_usage(llm)  # what the model reader asked and cost so far
+
+            run_watch(store, sources=listed, interval_s=every, once=once, allow_private=s.allow_private,
+                      understand=not no_understand, settings=s, stop=stop, on_pass=report_all)
     except KeyboardInterrupt:
         stop.set()
         err_console.print("stopped")
