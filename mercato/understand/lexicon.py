@@ -36,6 +36,9 @@ SCHEMA: dict[str, tuple[str, ...]] = {
     "topic": ("transfer", "match", "injury"),
     "names": ("stop", "particles", "endings"),
     "context": ("background",),
+    # English cues this language does not take: its own function words spelled alike (Portuguese "no" = "in
+    # the", Croatian "no" = "but"), which would negate or hedge every sentence
+    "merge": ("skip_english",),
 }
 
 
@@ -191,7 +194,12 @@ def load(lang: str) -> Lexicon:
     lists = _read_dir(base / "en")
     own = base / lang
     if lang != "en" and own.is_dir():
-        for kind, cues in _read_dir(own).items():
+        mine = _read_dir(own)
+        skip = {fold_key(c.rstrip("*")) for c in mine.pop("merge.skip_english", [])}
+        if skip:
+            lists = {k: v if k.startswith("names.") else [c for c in v if fold_key(c.rstrip("*")) not in skip]
+                     for k, v in lists.items()}
+        for kind, cues in mine.items():
             lists[kind] = cues + [c for c in lists.get(kind, []) if c not in cues]
     return Lexicon(lang, lists).compile()
 

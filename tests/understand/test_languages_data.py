@@ -52,3 +52,25 @@ def test_cues_match_stems_and_whole_words() -> None:
 def test_ambiguity_rules_parse() -> None:
     rules = tomllib.loads((DATA / "ambiguity.toml").read_text(encoding="utf-8"))
     assert "default" in rules and "milan" in rules["forms"]
+
+
+def test_a_language_can_refuse_english_false_friends() -> None:
+    # Portuguese "no" is "in the" and Cyrillic "но" (but) folds to "no": neither may negate the cue after it
+    for lang, text in (("pt", "contratado no mercado de janeiro"), ("ru", "но контракт подписан")):
+        assert not [c for c in lexicon.load(lang).find(text) if c.kind == "modality.negation"], lang
+    assert [c for c in lexicon.load("es").find("no hay acuerdo") if c.kind == "modality.negation"]
+    assert "abandon*" not in lexicon.load("es").words("stage.collapsed")
+    assert "abandon*" in lexicon.load("fr").words("stage.collapsed")
+
+
+def test_function_words_are_no_stage_cues() -> None:
+    # Italian reflexive "si" (folded like "sì") is no agreement; Portuguese reflexive "se" is no hedge
+    assert not [c for c in lexicon.load("it").find("il giocatore si e trasferito") if c.kind == "stage.agreement"]
+    assert not [c for c in lexicon.load("pt").find("vai juntar se ao clube") if c.kind == "modality.hedge"]
+
+
+def test_merge_lists_only_skip_english(tmp_path: Path) -> None:
+    bad = tmp_path / "cues.toml"
+    bad.write_text('[merge]\nkeep_english = ["no"]\n', encoding="utf-8")
+    with pytest.raises(Exception, match="unknown list merge.keep_english"):
+        lexicon._read(bad)
