@@ -3,8 +3,8 @@
 :func:`candidates` makes one :class:`~.features.Candidate` per (player, club) for the article's likeliest
 players, with the features of :mod:`.features` (the hand-written rules' own claims are features too);
 :func:`decide` turns them into claims with the learned models of :mod:`.learned`: every pair above the
-claim threshold is a claim, its origin the other club the origin model rates highest (above 0.5), its stage
-the stage model's choice. Each claim keeps its strongest features as its reasons.
+claim threshold is a claim, its origin the other club the origin model rates highest (above the origin
+threshold), its stage the stage model's choice. Each claim keeps its strongest features as its reasons.
 """
 
 from __future__ import annotations
@@ -101,13 +101,12 @@ def decide(ctx: cl.Context, cands: list[PlayerCands], models: Models, neg: set[s
     links: list[dict[str, list[float]]] = []
     primary_done = False
     for p, pc, cand in scored[:cl.MAX_CLAIMS]:
-        best, best_p = None, 0.5
+        # the origin: the other club the origin model rates likeliest (the rules' origin is one of its features)
+        best, best_p = None, models.origin_threshold
         for o, of in origin_sets(pc, cand):
             q = models.origin.p(of)
             if q > best_p:
                 best, best_p = o.club, q
-        if cand.club in pc.rule_stage and pc.rule_from and pc.rule_from != cand.club:
-            best = pc.rule_from  # the rules read this move too: their origin (measured better than the model's)
         if any(c.player == pc.player.name and c.from_club == cand.club for c in claims):
             continue  # the origin of a likelier claim of the player's is not also where he goes
         rstage, rhedged = rule_stage_for(ctx, pc, cand, neg)

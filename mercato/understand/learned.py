@@ -4,7 +4,8 @@ Three decisions are learned from labelled corpora (``mercato train``, :mod:`merc
 language-independent features of :mod:`.features`:
 
 * ``claim`` — is this (player, club) pair a claim with the club as the player's destination (logistic);
-* ``origin`` — is this other club the origin of that move (logistic; no club above 0.5: no origin);
+* ``origin`` — is this other club the origin of that move (logistic; the likeliest club above the origin
+  threshold, else no origin);
 * ``stage`` — the claim's stage (multinomial logistic over the nine stages);
 
 and ``calibration`` — the Platt scaling of the stories' likelihood, fitted on out-of-fold predictions.
@@ -107,6 +108,7 @@ class Models:
     threshold: float = 0.5
     calibration: tuple[float, float] | None = None  # Platt (a, b): p' = sigmoid(a·logit(p) + b)
     meta: dict[str, Any] = field(default_factory=dict)
+    origin_threshold: float = 0.5  # the likeliest other club is the origin above this (files before it: 0.5)
 
     @property
     def rare_stages(self) -> frozenset[str]:
@@ -119,7 +121,8 @@ class Models:
     def to_dict(self) -> dict[str, Any]:
         return {"format": FORMAT, "claim": self.claim.to_dict(), "origin": self.origin.to_dict(),
                 "stage": self.stage.to_dict(), "threshold": self.threshold,
-                "calibration": list(self.calibration) if self.calibration else None, "meta": self.meta}
+                "calibration": list(self.calibration) if self.calibration else None,
+                "origin_threshold": self.origin_threshold, "meta": self.meta}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Models:
@@ -128,7 +131,7 @@ class Models:
         cal = d.get("calibration")
         return cls(Linear.from_dict(d["claim"]), Linear.from_dict(d["origin"]), Linear.from_dict(d["stage"]),
                    float(d.get("threshold", 0.5)), (float(cal[0]), float(cal[1])) if cal else None,
-                   dict(d.get("meta") or {}))
+                   dict(d.get("meta") or {}), float(d.get("origin_threshold", 0.5)))
 
     def save(self, path: str | Path) -> None:
         Path(path).write_text(json.dumps(self.to_dict(), ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
