@@ -233,6 +233,9 @@ def origin_features(cand: Candidate, to_club: str, rule_from: str | None) -> dic
     if rule_from is None:
         f["rule.from=none"] = 1.0
     f.update({k: v for k, v in cand.features.items() if k.startswith(("dist=", "club_first", "c.", "p.rank"))})
+    # where the club stands among the player's clubs: the most "from" evidence, the most named
+    f.update({k: v for k, v in cand.features.items()
+              if k.startswith(("from_rank=", "seen_rank=", "to_rank=", "from_max", "seen_max", "to_max"))})
     return f
 
 
