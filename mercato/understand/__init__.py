@@ -111,6 +111,7 @@ class Reader:
         blocked = [(h.start, h.end) for h in club_hits] + [(h.start, h.end) for h in outlet_hits]
         players = find_players(text, blocked, w["stop"], w["particles"], w["player_of"], lang=lang,
                                surnames=surnames, endings=w["endings"])
+        cl.drop_name_parts(ctx, players)
 
         def evidence_of(sent_idx: int) -> str:
             if not sent_o:

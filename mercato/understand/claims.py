@@ -85,6 +85,35 @@ class Context:
         return any(c.kind.startswith(prefix) for c in self.cues_by_sent.get(sent, []))
 
 
+def drop_name_parts(ctx: Context, players: list[Player]) -> None:
+    """Club mentions that are part of a player's name are no club mentions: "Milan" of "Milan Škriniar",
+    "Valencia" of "Enner Valencia" (the club word right before or after a mention of the player, and one of
+    the words of his full name)."""
+    from mercato.understand.gazetteer import fold_key
+
+    spans = [(fold_key(p.name).split(), [(ctx.to_folded(s), ctx.to_folded(e)) for s, e in p.mentions])
+             for p in players if " " in p.name.strip()]
+    if not spans:
+        return
+    keep = []
+    for c in ctx.clubs:
+        words = fold_key(ctx.folded[c.start:c.end]).split()
+        part = False
+        for name, mentions in spans:
+            if not words or not any(name[i:i + len(words)] == words for i in range(len(name) - len(words) + 1)):
+                continue
+            for ms, me in mentions:
+                gap = ctx.folded[c.end:ms] if c.end <= ms else ctx.folded[me:c.start] if me <= c.start else "x"
+                if not gap.strip() and len(gap) <= 2:
+                    part = True
+                    break
+            if part:
+                break
+        if not part:
+            keep.append(c)
+    ctx.clubs = keep
+
+
 def background_only(ctx: Context, sents: list[int]) -> bool:
     """Every one of these sentences tells the past ("came close to joining … last summer"): a claim read from
     them alone is background, not what the article reports now."""

@@ -100,3 +100,13 @@ def test_an_official_announcement_of_the_signing_is_done(reader: Reader) -> None
                         "procedente del Hoffenheim."))
     assert targets(u).get("Fulham") is Stage.DONE
     assert any("Fulham" in s.name for s in u.citations)
+
+
+def test_a_club_word_in_a_players_name_is_no_club() -> None:
+    # "Milan" of Milan Škriniar is his first name, not AC Milan: neither a destination nor an origin
+    for models in (None, "shipped"):
+        u = Reader(models=models).read(art(
+            "Milan Skriniar is close to Fenerbahce. Paris Saint-Germain accepted the offer for the defender."))
+        mine = [c for c in u.claims if c.player == "Milan Škriniar"]
+        assert mine and all("Milan" not in (c.to_club or "") + (c.from_club or "") for c in mine), mine
+        assert any(c.to_club == "Fenerbahçe" for c in mine)
