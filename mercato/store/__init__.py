@@ -21,6 +21,7 @@ from mercato.store.board import BoardRepo
 from mercato.store.dialect import create_engine, write_tx
 from mercato.store.feeds import FeedsRepo
 from mercato.store.players import PlayersRepo
+from mercato.store.saga_refs import SagaRefsRepo
 from mercato.store.stories import StoriesRepo
 from mercato.store.understanding import UnderstandingRepo
 
@@ -42,7 +43,7 @@ def _describe(exc: BaseException) -> str:
     return text
 
 
-class Store(ArticlesRepo, UnderstandingRepo, PlayersRepo, FeedsRepo, StoriesRepo, BoardRepo):
+class Store(ArticlesRepo, UnderstandingRepo, PlayersRepo, FeedsRepo, StoriesRepo, BoardRepo, SagaRefsRepo):
     """One store; safe to share across threads, one per process."""
 
     def __init__(self, engine: sa.Engine, url: str) -> None:
