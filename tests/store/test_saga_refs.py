@@ -1,4 +1,5 @@
-"""Short saga ids (shortest unique prefix, ≥ 6 characters) and their resolution, on SQLite and PostgreSQL."""
+"""Short saga ids (git-like: the shortest unique prefix of a code, ≥ 7 hex digits) and their resolution, on SQLite
+and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import pytest
 
 from mercato.store import Store
 from mercato.store import schema as t
-from mercato.store.saga_refs import MIN_PREFIX, SagaRefError, shortest_prefix
+from mercato.store.saga_refs import SHORT, SagaRefError, saga_code, short_codes
 
 IDS = ["jadon-sancho-manchester-united-chelsea", "jadon-sancho-manchester-united-aston-villa",
        "alexander-isak-newcastle-united-liverpool", "isak-x", "isak-x-20250701", "marc-guehi-crystal-palace-liverpool",
@@ -24,24 +25,21 @@ def store(store_url):
     s.close()
 
 
-def test_short_ids_are_unique_prefixes_that_resolve_back(store):
+def test_short_ids_are_short_and_resolve_back(store):
     short = store.saga_short_ids(IDS)
     assert set(short) == set(IDS)
+    assert len(set(short.values())) == len(IDS)
     for full, s in short.items():
-        assert full.startswith(s)
-        assert len(s) >= min(MIN_PREFIX, len(full))
-        # no other saga's id starts with the short form unless it is the exact id
-        others = [o for o in IDS if o != full and o.startswith(s)]
-        assert others == [] or s == full
+        assert len(s) == SHORT and saga_code(full).startswith(s)
         assert store.resolve_saga_id(s) == full
-    assert short["marc-guehi-crystal-palace-liverpool"] == "marc-g"
-    assert short["jadon-sancho-manchester-united-chelsea"] == "jadon-sancho-manchester-united-c"
-    assert short["isak-x"] == "isak-x"  # itself the prefix of another id: shown whole, exact match wins
-    assert short["isak-x-20250701"] == "isak-x-"
-    assert short["abc"] == "abc"
+        assert store.resolve_saga_id(full) == full
+    # a unique prefix of the readable id works too
+    assert store.resolve_saga_id("marc-guehi") == "marc-guehi-crystal-palace-liverpool"
+    assert store.resolve_saga_id("isak-x") == "isak-x"  # itself the start of another id: the exact id wins
+    assert store.resolve_saga_id("isak-x-2025") == "isak-x-20250701"
 
 
-def test_unknown_and_ambiguous_prefixes_are_clear_errors(store):
+def test_unknown_and_ambiguous_references_are_clear_errors(store):
     with pytest.raises(SagaRefError, match="ambiguous") as amb:
         store.resolve_saga_id("jadon-sancho")
     assert amb.value.status == 400
@@ -51,12 +49,23 @@ def test_unknown_and_ambiguous_prefixes_are_clear_errors(store):
     assert unknown.value.status == 404
     with pytest.raises(SagaRefError, match="at least 6 characters"):
         store.resolve_saga_id("marc")  # a prefix shorter than six characters is not accepted
-    # LIKE wildcards are literal characters in a prefix
     with pytest.raises(SagaRefError, match="no saga"):
-        store.resolve_saga_id("marc-%")
+        store.resolve_saga_id("marc-%")  # LIKE wildcards are plain characters
+    with pytest.raises(SagaRefError, match="no saga"):
+        store.resolve_saga_id("0123456789abcdef")  # hex that starts no saga's code
 
 
-def test_shortest_prefix_without_neighbours_is_six_characters():
-    assert shortest_prefix("viktor-gyokeres-sporting-cp-arsenal", []) == "viktor"
-    assert shortest_prefix("viktor-gyokeres-sporting-cp-arsenal", ["viktor-gyokeres-sporting-cp-arsenal"]) == "viktor"
-    assert shortest_prefix("viktor-gyokeres-a", ["viktor-gyokeres-b"]) == "viktor-gyokeres-a"
+def test_codes_sharing_seven_digits_get_longer():
+    ids = [f"saga-{n}" for n in range(30000)]
+    codes = short_codes(ids, ids)
+    assert len(set(codes.values())) == len(ids)
+    groups: dict[str, list[str]] = {}
+    for i in ids:
+        assert saga_code(i).startswith(codes[i])
+        groups.setdefault(saga_code(i)[:SHORT], []).append(i)
+    shared = [g for g in groups.values() if len(g) > 1]
+    assert shared  # 30000 codes: some share their first seven digits (birthday bound)
+    for g in shared:
+        for i in g:
+            assert len(codes[i]) > SHORT
+            assert all(not saga_code(o).startswith(codes[i]) for o in g if o != i)

@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from mercato.interfaces.cli._common import DbOption, JsonOption, console, fail, open_store, print_json, settings
+from mercato.interfaces.cli._table import Col, fitted_table
 from mercato.store.board import SAGA_SORTS, BadQuery
 
 
@@ -24,6 +25,20 @@ def _check_day(flag: str, value: str | None) -> None:
     day, why = checked_date(value)
     if day is None or day != value.strip():
         fail(f"{flag} {value!r}: expected a date YYYY-MM-DD ({why or 'not a plain date'})", code=2)
+
+
+#: the board's columns; on a narrow terminal languages go first, then sources, the last report, the selling club…
+BOARD_COLUMNS = (
+    Col(header="id", whole=True),
+    Col(header="player", min_width=12, drop=7),
+    Col(header="from", min_width=8, drop=4),
+    Col(header="to", min_width=8, drop=6),
+    Col(header="status", min_width=8, drop=5),
+    Col(header="likelihood", short="%", min_width=4, justify="right"),
+    Col(header="last report", min_width=10, drop=3),
+    Col(header="sources", short="src", min_width=3, drop=2, justify="right"),
+    Col(header="langs", min_width=5, drop=1),
+)
 
 
 def board(
@@ -51,20 +66,22 @@ def board(
     if as_json:
         print_json(sagas)
         return
-    t = Table(title=f"rumour board ({len(sagas)} sagas)")
-    for col in ("id", "player", "from", "to", "status", "likelihood", "last report", "sources", "langs"):
-        t.add_column(col, overflow="fold", justify="right" if col in ("likelihood", "sources") else "left")
+    short = store.saga_short_ids(s["id"] for s in sagas)
+    rows = []
     for s in sagas:
         last = s["last_report"] or {}
-        t.add_row(s["id"], s["player"], s["from_club"] or "?", s["to_club"] or "?",
-                  s["status"] + (f" ({s['outcome']})" if s["resolved"] and s["outcome"] else ""),
-                  _pct(s["likelihood"]), f"{last.get('date') or s['last_date'] or ''} {last.get('outlet') or ''}",
-                  str(s["n_sources"]), ",".join(s["langs"]))
+        rows.append((short.get(s["id"], s["id"]), s["player"], s["from_club"] or "?", s["to_club"] or "?",
+                     s["status"] + (f" ({s['outcome']})" if s["resolved"] and s["outcome"] else ""),
+                     _pct(s["likelihood"]),
+                     f"{last.get('date') or s['last_date'] or ''} {last.get('outlet') or ''}".strip(),
+                     str(s["n_sources"]), ",".join(s["langs"])))
+    t = fitted_table(f"rumour board ({len(sagas)} sagas)", BOARD_COLUMNS, rows, console.width)
     console.print(t)
 
 
 def saga(
-    saga_id: Annotated[str, typer.Argument(help="The saga id (see `mercato board`).")],
+    saga_id: Annotated[str, typer.Argument(help="The saga id, or its short form as `mercato board` shows it (a "
+                                               "unique prefix of at least 6 characters).")],
     as_of: Annotated[str | None, typer.Option("--as-of", help="The saga as it stood on YYYY-MM-DD.")] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
@@ -77,7 +94,9 @@ def saga(
     _check_day("--as-of", as_of)
     store = open_store(db)
     try:
-        s = saga_detail(store, saga_id, as_of)
+        s = saga_detail(store, store.resolve_saga_id(saga_id), as_of)
+    except BadQuery as exc:  # an unknown or ambiguous short id
+        fail(exc)
     except HTTPException as exc:
         fail(exc.detail)
     if as_json:
