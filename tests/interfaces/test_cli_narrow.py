@@ -94,3 +94,27 @@ def test_saga_refuses_unknown_and_ambiguous_short_ids_in_one_line(db: str) -> No
     # the full id still works
     assert json.loads(mercato("saga", "sample-0003", "--json", "--db", db).stdout)["id"] == "sample-0003"
 
+
+
+@pytest.mark.parametrize("columns", [100, 60])
+def test_saga_and_outlets_fit_the_terminal(db: str, columns: int) -> None:
+    res = mercato("saga", "sample-0003", "--db", db, columns=columns)
+    assert res.returncode == 0, res.stderr
+    lines = res.stdout.splitlines()
+    assert all(cell_len(line) <= columns for line in lines), [x for x in lines if cell_len(x) > columns]
+    header = _header(res.stdout)
+    assert {"date", "stage", "evidence"} <= set(header)
+    # the evidence wraps between words: joined back, each row's text is the stored sentence
+    saga = json.loads(mercato("saga", "sample-0003", "--json", "--db", db).stdout)
+    at = header.index("evidence")
+    timeline = res.stdout.split("┏", 1)[1].split("└", 1)[0]  # the first table (the "why" table follows)
+    text = " ".join(row[at] for row in _rows(timeline) if row[at])
+    for e in saga["timeline"]:
+        assert (e.get("evidence") or e.get("title")) in text
+    res = mercato("outlets", "--db", db, columns=columns)
+    assert res.returncode == 0, res.stderr
+    assert all(cell_len(line) <= columns for line in res.stdout.splitlines())
+    names = {r["source"] for r in json.loads(mercato("outlets", "--json", "--db", db).stdout)}
+    shown = [row[0] for row in _rows(res.stdout)]
+    assert len(shown) == len(names)  # one line per outlet
+    assert all(s in names or (s.endswith("…") and any(n.startswith(s[:-1]) for n in names)) for s in shown)

@@ -1,6 +1,6 @@
 """Tables that fit the terminal: low-value columns are dropped first when it is narrow, the others are shortened
-with an ellipsis (never wrapped, never broken mid-word), and a column marked ``whole`` (an id one types) is never
-shortened.
+with an ellipsis (never wrapped, never broken mid-word), a column marked ``whole`` (an id one types) is never
+shortened, and a ``wrap`` column (running text) wraps between words.
 
 Widths are planned here rather than left to rich, whose last resort shrinks every column, ids included.
 """
@@ -12,6 +12,9 @@ from dataclasses import dataclass
 
 from rich.cells import cell_len
 from rich.table import Table
+
+#: the width running text gets before the other columns grow to their full width
+READABLE = 48
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -26,6 +29,8 @@ class Col:
     whole: bool = False
     #: the header used when the column is narrower than ``header``
     short: str | None = None
+    #: running text: wrapped between words over several lines (a word longer than the column is folded)
+    wrap: bool = False
 
 
 def _overhead(n: int) -> int:
@@ -47,14 +52,17 @@ def plan(cols: Sequence[Col], rows: Sequence[Sequence[str]], width: int) -> list
         keep.remove(droppable.pop(0)[1])
     widths = {i: need[i] for i in keep}
     spare = width - _overhead(len(keep)) - sum(widths.values())
-    # the room left goes one character at a time to the columns still short of their natural width
-    while spare > 0:
-        short = [i for i in keep if widths[i] < max(natural[i], cell_len(cols[i].header))]
-        if not short:
-            break
-        for i in short[:spare]:
-            widths[i] += 1
-        spare -= len(short[:spare])
+    # the room left goes first to running text (up to a readable measure), then one character at a time to the
+    # columns still short of their natural width
+    for cap in (lambda i: min(natural[i], READABLE) if cols[i].wrap else 0,
+                lambda i: max(natural[i], cell_len(cols[i].header))):
+        while spare > 0:
+            short = [i for i in keep if widths[i] < cap(i)]
+            if not short:
+                break
+            for i in short[:spare]:
+                widths[i] += 1
+            spare -= len(short[:spare])
     return [(i, widths[i]) for i in keep]
 
 
@@ -65,7 +73,8 @@ def fitted_table(title: str, cols: Sequence[Col], rows: Sequence[Sequence[str]],
     for i, w in chosen:
         c = cols[i]
         header = c.header if cell_len(c.header) <= w or c.short is None else c.short
-        table.add_column(header, width=w, no_wrap=True, overflow="ellipsis", justify=c.justify)  # type: ignore[arg-type]
+        table.add_column(header, width=w, no_wrap=not c.wrap, overflow="fold" if c.wrap else "ellipsis",
+                         justify=c.justify)  # type: ignore[arg-type]
     for r in rows:
         table.add_row(*(r[i] for i, _ in chosen))
     return table

@@ -79,6 +79,19 @@ def board(
     console.print(t)
 
 
+#: the saga's timeline columns; on a narrow terminal the language goes first, the outlet last
+TIMELINE_COLUMNS = (
+    Col(header="date", min_width=10),
+    Col(header="outlet", min_width=10, drop=5),
+    Col(header="lang", min_width=4, drop=1),
+    Col(header="stage", min_width=9),
+    Col(header="fee", min_width=6, drop=2),
+    Col(header="cites", min_width=8, drop=3),
+    Col(header="original", min_width=9, drop=4),
+    Col(header="evidence", min_width=16, wrap=True),
+)
+
+
 def saga(
     saga_id: Annotated[str, typer.Argument(help="The saga id, or its short form as `mercato board` shows it (a "
                                                "unique prefix of at least 6 characters).")],
@@ -106,16 +119,14 @@ def saga(
     console.print(f"status {s['status']}{' (resolved: ' + str(s['outcome']) + ')' if s['resolved'] else ' (live)'}"
                   f" · likelihood {_pct(s['likelihood'])} · {s['n_articles']} articles, {s['n_sources']}"
                   f" independent sources · {s['first_date'] or '?'} to {s['last_date'] or '?'}", highlight=False)
-    t = Table(title="timeline")
-    for col in ("date", "outlet", "lang", "stage", "fee", "cites", "original", "evidence"):
-        t.add_column(col, overflow="fold")
+    rows = []
     for e in s["timeline"]:
         fee = f"€{e['fee_eur_m']}m" if e.get("fee_eur_m") is not None else e.get("fee_raw") or ""
-        t.add_row(e.get("date") or "", e.get("outlet") or "", e.get("lang") or "", e.get("stage") or "", fee,
-                  ", ".join(e.get("cited") or []),
-                  "original" if e.get("original") else ("copy" if e.get("copy_of") else "re-report"),
-                  e.get("evidence") or e.get("title") or "")
-    console.print(t)
+        rows.append((e.get("date") or "", e.get("outlet") or "", e.get("lang") or "", e.get("stage") or "", fee,
+                     ", ".join(e.get("cited") or []),
+                     "original" if e.get("original") else ("copy" if e.get("copy_of") else "re-report"),
+                     e.get("evidence") or e.get("title") or ""))
+    console.print(fitted_table("timeline", TIMELINE_COLUMNS, rows, console.width))
     edges = s["provenance"].get("edges") or []
     if edges:
         console.print("[bold]provenance[/bold] " + "; ".join(f"{e.get('source')} -{e.get('kind')}-> {e.get('target')}"
@@ -127,10 +138,22 @@ def saga(
     if s["explanation"]:
         t = Table(title=f"why {_pct(s['likelihood'])}")
         for col in ("factor", "effect", "detail"):
-            t.add_column(col, overflow="fold")
+            t.add_column(col, overflow="ellipsis")
         for f in s["explanation"]:
             t.add_row(str(f.get("factor", "")), str(f.get("effect", "")), str(f.get("detail", "")))
         console.print(t)
+
+
+#: the outlets table's columns, dropped from the right on a narrow terminal (the kind last)
+OUTLET_COLUMNS = (
+    Col(header="source", min_width=16),
+    Col(header="kind", min_width=7, drop=5),
+    Col(header="reliability", short="rel.", min_width=4, justify="right"),
+    Col(header="resolved", short="res.", min_width=4, drop=4, justify="right"),
+    Col(header="hits", min_width=4, drop=3, justify="right"),
+    Col(header="originals", short="orig.", min_width=5, drop=2, justify="right"),
+    Col(header="re-reports", short="re-r.", min_width=5, drop=1, justify="right"),
+)
 
 
 def outlets(
@@ -148,13 +171,9 @@ def outlets(
     if as_json:
         print_json(rows)
         return
-    t = Table(title="outlets and journalists")
-    for col in ("source", "kind", "reliability", "resolved", "hits", "originals", "re-reports"):
-        t.add_column(col, overflow="fold", justify="left" if col in ("source", "kind") else "right")
-    for r in rows:
-        t.add_row(r["source"], r["kind"], _pct(r["reliability"]), str(r["resolved"]), str(r["hits"]),
-                  str(r["originals"]), str(r["rereports"]))
-    console.print(t)
+    cells = [(r["source"], r["kind"], _pct(r["reliability"]), str(r["resolved"]), str(r["hits"]),
+              str(r["originals"]), str(r["rereports"])) for r in rows]
+    console.print(fitted_table("outlets and journalists", OUTLET_COLUMNS, cells, console.width))
 
 
 def serve(
