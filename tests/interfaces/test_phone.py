@@ -109,3 +109,21 @@ def test_board_rows_are_cards_on_a_phone(phone: tuple[Any, str]) -> None:
     for name in ("Status", "Likelihood"):
         box = rows.nth(0).locator(f"td[data-label='{name}']").bounding_box()
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+
+
+def test_charts_follow_the_window_when_it_narrows(phone: tuple[Any, str], store: Any) -> None:
+    page, url = phone
+    saga = max(store.board_list_sagas(limit=500)[0], key=lambda s: s["n_articles"])
+    page.set_viewport_size({"width": 1200, "height": 900})
+    try:
+        page.goto(url + f"/sagas/{quote(saga['id'], safe='')}")
+        page.wait_for_selector("div.chart[data-drawn='1']", timeout=20000)
+        wide = page.locator("div.chart[data-drawn='1'] svg.main-svg").first.bounding_box()
+        assert wide is not None and wide["width"] > 500
+        page.set_viewport_size(PHONE)
+        # Plotly's responsive mode redraws the figure at its box's new width
+        page.wait_for_function("() => Array.from(document.querySelectorAll('div.chart svg.main-svg'))"
+                               ".every(s => s.getBoundingClientRect().right <= window.innerWidth)", timeout=20000)
+        assert not page.evaluate(OVERFLOW)
+    finally:
+        page.set_viewport_size(PHONE)
