@@ -97,9 +97,9 @@ def board(
     for s in sagas:
         last = s["last_report"] or {}
         rows.append((short.get(s["id"], s["id"]), s["player"], s["from_club"] or "?", s["to_club"] or "?",
-                     s["status"] + (f" ({s['outcome']})" if s["resolved"] and s["outcome"] else ""),
-                     _pct(s["likelihood"]),
-                     f"{last.get('date') or s['last_date'] or ''} {last.get('outlet') or ''}".strip(),
+                     s["status"] + (f" ({s['outcome']})" if s["resolved"] and s["outcome"] not in (None, s["status"])
+                                    else ""),
+                     _pct(s["likelihood"]), last.get("date") or s["last_date"] or "",
                      str(s["n_sources"]), ",".join(s["langs"])))
     t = fitted_table(f"rumour board ({len(sagas)} sagas)", BOARD_COLUMNS, rows, console.width)
     console.print(t)
