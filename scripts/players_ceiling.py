@@ -55,7 +55,9 @@ def main() -> None:
             if args.lang and lang != args.lang:
                 continue
             seen.clear()
-            u = reader.read(extract(record_to_raw(row, f"x:{lab['id']}")), collect=[])
+            got: list = []
+            u = reader.read(extract(record_to_raw(row, f"x:{lab['id']}")), collect=got)
+            cand_names = [pc.player.name for g in got for pc in g[2]]
             players, ranked, ctx = seen.get("last", ([], [], None))
             clubs = {c.name for c in ctx.clubs} if ctx else set()
             text = row.get("text") or ""
@@ -68,10 +70,10 @@ def main() -> None:
                 club_ok = any(same_club(c, g.get("to_club")) for c in clubs) if g.get("to_club") else True
                 toks = fold(name).split()
                 sur = toks[-1] if toks else ""
-                if rk is not None and rk < MAX_PLAYERS:
+                if any(same_player(n, name) for n in cand_names):
                     cat = "candidate" if club_ok else "candidate/club-missing"
                 elif rk is not None:
-                    cat = "ranked-below-6"
+                    cat = f"ranked-below-{MAX_PLAYERS}"
                 elif found:
                     cat = "found-left-out"
                 elif script != "latin":
