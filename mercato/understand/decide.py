@@ -40,7 +40,7 @@ def candidates(ctx: cl.Context, ranked: list[tuple[object, list[int]]], rw: dict
     refs: dict[str, list[cl.ClubRef]] = {}
     for c in ctx.clubs:
         refs.setdefault(c.name, []).append(c)
-    for rank, (p, sents) in _likeliest(ranked):
+    for rank, (p, sents) in enumerate(ranked[:MAX_PLAYERS]):
         pspans = [(ctx.to_folded(s), ctx.to_folded(e)) for s, e in p.mentions]
         window = cl.primary_window(sents, n_sent)
         to, frm, seen = cl._scores(ctx, window, pspans, rw)
@@ -63,15 +63,6 @@ def candidates(ctx: cl.Context, ranked: list[tuple[object, list[int]]], rw: dict
             pc.pairs.append(cand)
         out.append(pc)
     return out
-
-
-def _likeliest(ranked: list[tuple[object, list[int]]]) -> list[tuple[int, tuple[object, list[int]]]]:
-    """The players candidates are made for, with their rank: the rules' first, then the players the knowledge
-    base knows before the other names ("Keine Last-Minute-Transfers"), each group in rank order."""
-    from mercato.understand.features import known_to_base
-
-    rest = sorted(range(1, len(ranked)), key=lambda i: (known_to_base(ranked[i][0]) == "no", i))
-    return [(i, ranked[i]) for i in ([0] if ranked else []) + rest[:MAX_PLAYERS - 1]]
 
 
 def rule_stage_for(ctx: cl.Context, pc: PlayerCands, cand: Candidate, neg: set[str]) -> tuple[str | None, bool]:

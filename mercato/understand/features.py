@@ -125,7 +125,7 @@ def near_cues(ctx, pspans: list[tuple[int, int]], neg: set[str], words: int = 8)
     return f
 
 
-def known_to_base(p) -> str:
+def _known(p) -> str:
     """How the player knowledge base knows the name: ``noted`` (a recent tournament's squad), ``known``, ``no``."""
     from mercato.understand.knowledge import knowledge
 
@@ -137,7 +137,7 @@ def known_to_base(p) -> str:
 def player_features(ctx, p, rank: int, sents: list[int]) -> dict[str, float]:
     words = p.name.split()
     return {
-        f"p.kb={known_to_base(p)}": 1.0,  # coaches, officials and stray capitalised words are seldom in the base
+        f"p.kb={_known(p)}": 1.0,  # coaches, officials and stray capitalised words are seldom in the base
         f"p.words={min(len(words), 4)}": 1.0,
         "p.lowercase_word": float(any(w[:1].islower() for w in words)),  # a transliteration gone astray
         "p.transliterated": float(not any(ctx.original[s:e].isascii() or _latin(ctx.original[s:e])
