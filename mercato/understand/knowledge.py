@@ -59,6 +59,8 @@ class Knowledge:
         self.first_of: dict[str, set[str]] = defaultdict(set)  # folded surname → folded first names
         for p, alts in zip(players, spellings, strict=True):
             keys = {fold_key(p.name), *alts, *(fold_key(k) for k in p.known_as if " " in k.strip())}
+            keys |= {k[:-len("junior")] + "jr" for k in keys if k.endswith(" junior")}  # "Samuel Iling Jr"
+            keys |= {" ".join(k.split()[-2:]) for k in keys if k.endswith((" jr", " junior")) and k.count(" ") > 1}
             for key in keys:
                 self.full[key].append(p)
                 words = key.split()

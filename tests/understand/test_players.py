@@ -70,3 +70,9 @@ def test_a_korean_player_written_in_hangul_is_the_known_player(reader: Reader) -
     assert korean_index().name("영입") is None  # "signing": two syllables, no name
     names = player_names(reader, "파리 생제르맹이 마요르카와 이강인의 이적에 합의했다. 이강인은 곧 메디컬 테스트를 받는다.")
     assert "Lee Kang-In" in names
+
+
+def test_junior_written_jr_is_the_known_player(reader: Reader) -> None:
+    assert knowledge().by_name("samuel iling jr").name == "Samuel Iling-Junior"
+    names = player_names(reader, "La Juventus cede Samuel Iling Jr all'Aston Villa. Iling Jr partirà domani.")
+    assert names == ["Samuel Iling-Junior"]
