@@ -151,9 +151,10 @@ class _NearIndex:
         self.by_skeleton: dict[str, list[str]] = defaultdict(list)
         for sur in self.firsts:
             self.by_letter[sur[:1]].append(sur)
-            for sk in skeletons(sur, known=True):
-                if len(sk) >= 4:
-                    self.by_skeleton[sk].append(sur)
+            for form in {sur, sur[:-1] if sur.endswith("s") else sur}:
+                for sk in skeletons(form, known=True):
+                    if len(sk) >= 4:
+                        self.by_skeleton[sk].append(sur)
 
     def nearest(self, key: str, loose: bool) -> KnownPlayer | None:
         from rapidfuzz import process
@@ -174,18 +175,20 @@ class _NearIndex:
                                                         scorer=JaroWinkler.similarity, score_cutoff=cut,
                                                         limit=None)}
             fsk: set[str] = set()
+            by_skeleton: set[str] = set()  # surnames with the same consonants (a Greek nominative -s aside)
             if loose:
                 for form in {sur, sur[:-1] if sur.endswith("s") else sur}:
                     for sk in skeletons(form):
-                        surs.update(self.by_skeleton.get(sk, ()))
+                        by_skeleton.update(self.by_skeleton.get(sk, ()))
+                surs |= by_skeleton
                 fsk = skeletons(first)
             for ks in surs:
                 s_sim = JaroWinkler.similarity(sur, ks)
                 for kf in self.firsts[ks]:
                     f_sim = JaroWinkler.similarity(first, kf)
-                    if loose:  # a skeleton alone is weak: the names must also look alike
-                        ok = s_sim >= 0.8 and (f_sim >= 0.8 or (first[:1] == kf[:1]
-                                                                and bool(fsk & skeletons(kf, known=True))))
+                    if loose:  # the surname's consonants or letters alike, the first name's too
+                        ok = ((s_sim >= 0.93 and abs(len(sur) - len(ks)) <= 1) or (s_sim >= 0.8 and ks in by_skeleton)) and (
+                            f_sim >= 0.8 or (first[:1] == kf[:1] and bool(fsk & skeletons(kf, known=True))))
                     else:
                         ok = (sur == ks and f_sim >= 0.85) or (
                             first == kf and len(sur) >= 6 and OSA.distance(sur, ks) <= 1)

@@ -24,6 +24,7 @@ def test_a_name_alike_in_no_way_finds_nobody() -> None:
     kb = knowledge()
     assert kb.nearest("giovanni verdissimo") is None
     assert kb.nearest("floriana virtsa", loose=True) is None  # consonants alike, the names not
+    assert kb.nearest("matteo kabral", loose=True) is None  # a surname that only begins alike ("Kaba")
 
 
 def test_a_transliterated_name_is_linked_to_the_known_player(reader: Reader) -> None:
