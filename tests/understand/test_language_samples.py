@@ -94,7 +94,7 @@ SR_LATIN: list[Case] = [
 
 SR_CYRILLIC: list[Case] = [
     ("Душан Влаховић прелази у Јувентус из Фјорентине, клубови су постигли договор.",
-     "Vlak", "Juventus", Stage.AGREEMENT, "Fiorentina"),
+     "Vlahović", "Juventus", Stage.AGREEMENT, "Fiorentina"),
 ]
 
 BG: list[Case] = [
