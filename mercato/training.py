@@ -211,12 +211,15 @@ def _fit_linear(rows: list[tuple[dict[str, float], Any]], c: float, binary: bool
                       {str(n): (round(float(w), 5),) for n, w in zip(names, model.coef_[0], strict=True)
                        if abs(w) > 1e-6})
     classes = tuple(str(k) for k in model.classes_)
+    coef, intercept = model.coef_, model.intercept_
+    if len(classes) == 2 and len(coef) == 1:  # two stages only: sklearn keeps one row (the second class's
+        coef, intercept = [[0.0] * coef.shape[1], coef[0]], [0.0, intercept[0]]  # log-odds); softmax-equivalent
     weights = {}
     for j, n in enumerate(names):
-        ws = tuple(round(float(model.coef_[i][j]), 5) for i in range(len(classes)))
+        ws = tuple(round(float(coef[i][j]), 5) for i in range(len(classes)))
         if any(abs(w) > 1e-6 for w in ws):
             weights[str(n)] = ws
-    return Linear(classes, tuple(float(b) for b in model.intercept_), weights)
+    return Linear(classes, tuple(float(b) for b in intercept), weights)
 
 
 def fit(corpus: Corpus, reads: dict[str, list[Read]], ids: Iterable[str], *,

@@ -26,6 +26,7 @@ from mercato.store.follow import FollowRepo
 from mercato.store.llm_cache import LlmCacheRepo
 from mercato.store.outlet_pages import OutletPagesRepo
 from mercato.store.players import PlayersRepo
+from mercato.store.saga_refs import SagaRefsRepo
 from mercato.store.stories import StoriesRepo
 from mercato.store.understanding import UnderstandingRepo
 
@@ -48,7 +49,7 @@ def _describe(exc: BaseException) -> str:
 
 
 class Store(ArticlesRepo, UnderstandingRepo, PlayersRepo, FeedsRepo, StoriesRepo, BoardRepo, FindersRepo,
-            OutletPagesRepo, CalibrationRepo, FollowRepo, LlmCacheRepo):
+            OutletPagesRepo, CalibrationRepo, FollowRepo, LlmCacheRepo, SagaRefsRepo):
     """One store; safe to share across threads, one per process."""
 
     def __init__(self, engine: sa.Engine, url: str) -> None:

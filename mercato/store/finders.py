@@ -92,6 +92,26 @@ def _gazetteer() -> Any:
     return load_clubs()
 
 
+@functools.lru_cache(maxsize=4)
+def _gazetteer_words(g: Any) -> tuple[tuple[str, list[str]], ...]:
+    """Each gazetteer club with the words of its folded name (folded once, not per query)."""
+    return tuple((c, fold(c).split()) for c in g.clubs)
+
+
+@functools.lru_cache(maxsize=4)
+def _gazetteer_choices(g: Any) -> dict[str, str]:
+    """Folded name or alias -> club, for suggestions."""
+    choices = {fold(c): c for c in g.clubs}
+    for name in g.clubs:
+        choices.update((fold(a), name) for a in g.aliases(name) if fold(a) not in choices)
+    return choices
+
+
+@functools.lru_cache(maxsize=65536)
+def _folded_words(name: str) -> list[str]:
+    return fold(name).split()
+
+
 class FindersRepo:
     """Mixed into :class:`mercato.store.Store`: the finders over the sagas it holds."""
 
@@ -137,21 +157,20 @@ class FindersRepo:
         g = _gazetteer()
         stored = self.finder_clubs()
         toks = key.split()
-        by_words = [c for c in stored if _words_match(toks, fold(c).split())]
+        by_words = [c for c in stored if _words_match(toks, _folded_words(c))]
         matches, how = _unique(g.candidates(query)), "alias"
         if not matches:
             matches, how = [c for c in stored if fold(c) == key], "exact"
         if not matches:
             matches, how = by_words, "words"
+        in_gazetteer = [c for c, words in _gazetteer_words(g) if _words_match(toks, words)]
         if not matches:
-            matches = [c for c in g.clubs if _words_match(toks, fold(c).split())]
+            matches = in_gazetteer
         if not matches:
-            choices = {fold(c): c for c in g.clubs}
-            for name in g.clubs:
-                choices.update((fold(a), name) for a in g.aliases(name) if fold(a) not in choices)
+            choices = dict(_gazetteer_choices(g))
             choices.update((fold(c), c) for c in stored)
             return Found(kind="club", query=query, suggestions=_suggest(key, choices))
-        near = by_words + [c for c in g.clubs if c not in by_words and _words_match(toks, fold(c).split())]
+        near = by_words + [c for c in in_gazetteer if c not in by_words]
         also = tuple(c for c in near if c not in matches) if how != "words" else ()
         return Found(kind="club", query=query, matches=tuple(matches), names=tuple(matches), how=how, also=also)
 

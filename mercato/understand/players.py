@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
@@ -17,6 +18,7 @@ from mercato.understand.skeletons import CASELESS
 fold_key = functools.lru_cache(maxsize=1 << 16)(_fold_key)
 
 _APOS_SUFFIX = re.compile(r"['’][a-zçğıöşü]{1,5}$")  # Turkish case endings: "Yılmaz'ın", "Sane'nin"
+_ELISION = re.compile(r"[a-z]{1,5}['’](?=[^\W\d_])(?=[^a-z])")  # "d'Ounahi", "dell’Arabia"
 _TOKEN = re.compile(r"[^\W\d_][\w’'\-.]*[^\W_]|[^\W\d_]")
 
 
@@ -38,6 +40,16 @@ def _strip_token(tok: str) -> str:
     if "'" in tok or "’" in tok:
         tok = _APOS_SUFFIX.sub("", tok)
     return tok.rstrip(".'’-")
+
+
+def _token(m: re.Match) -> tuple[int, int, str]:
+    """A token's offsets and text, without an elided article or preposition in front of a capital
+    ("d'Ounahi", "dell'Inter": the name begins after the apostrophe)."""
+    tok = m.group(0)
+    el = _ELISION.match(tok)
+    if el:
+        return m.start() + el.end(), m.end(), _strip_token(tok[el.end():])
+    return m.start(), m.end(), _strip_token(tok)
 
 
 def _is_cap(tok: str) -> bool:
@@ -158,7 +170,7 @@ def find_players(text: str, blocked: list[tuple[int, int]], stop: set[str], part
     blocked_at = set()
     for s, e in blocked:
         blocked_at.update(range(s, e))
-    toks = [(m.start(), m.end(), _strip_token(m.group(0))) for m in _TOKEN.finditer(text)]
+    toks = [_token(m) for m in _TOKEN.finditer(text)]
     spans: list[tuple[int, int, list[str]]] = []
     cur: list[tuple[int, int, str]] = []
 
@@ -185,14 +197,20 @@ def find_players(text: str, blocked: list[tuple[int, int]], stop: set[str], part
     players: dict[str, Player] = {}
     singles: list[tuple[int, int, str]] = []
     roles = roles or set()
+    narrowed: set[str] = set()
     for s, e, words in spans:
         if script_of(words[0]) in CASELESS:  # no capitals: only names the knowledge base knows
             _caseless(text, s, words, players)
             continue
+        if script_of(words[0]) == "hangul" and _korean(text, s, words, players):
+            continue  # a Korean player's name in the run: the rest is the words around it
         while len(words) > 1 and fold_key(words[0]) in roles:  # "Angreifer Nicolas Jackson"
             s = text.index(words[1], s)
             words = words[1:]
-        s, words = _narrowed(text, s, words, _known_inside(words, kb, glue, endings))
+        inside = _known_inside(words, kb, glue, endings)
+        if len(inside) == 1 < len(words):
+            narrowed.add(fold_key(to_latin(inside[0])))  # a known surname after glue words ("Nonostante X")
+        s, words = _narrowed(text, s, words, inside)
         if len(words) > 4:
             continue
         trimmed = trim_name(words, known, particles)
@@ -207,7 +225,7 @@ def find_players(text: str, blocked: list[tuple[int, int]], stop: set[str], part
         if len(words) == 1:
             singles.append((s, e, latin))
             continue
-        latin = _canonical(latin, kb, endings)
+        latin = _canonical(latin, kb, endings, script_of(words[-1]) != "latin")
         key = fold_key(latin)
         p = players.get(key)
         if p is None:
@@ -219,6 +237,7 @@ def find_players(text: str, blocked: list[tuple[int, int]], stop: set[str], part
         for tok in p.key.split()[:-1]:  # "Kolo Muani": "Kolo" alone also refers to him
             if len(tok) > 3:
                 by_surname.setdefault(tok, []).append(p)
+    alone = Counter(fold_key(latin) for _s, _e, latin in singles)
     for s, e, latin in singles:
         k = fold_key(latin)
         cands = by_surname.get(k)
@@ -234,11 +253,20 @@ def find_players(text: str, blocked: list[tuple[int, int]], stop: set[str], part
                 p = players[fk] = Player(full, fk, fk.split()[-1])
                 by_surname.setdefault(k, []).append(p)
             p.mentions.append((s, e))
-        elif (full := _known_single(latin, k, kb, known, endings)) is not None:
+        elif (full := _known_single(latin, k, kb, known, endings, alone[k] >= 2)) is not None:
             fk = fold_key(full)
             p = players.get(fk)
             if p is None:
                 p = players[fk] = Player(full, fk, fk.split()[-1], written_full=False)
+                by_surname.setdefault(k, []).append(p)
+            p.mentions.append((s, e))
+        elif (alone[k] >= 2 or k in narrowed) and (sur := _shared_surname(latin, k, kb, known, endings)):
+            # a surname several known players carry ("Greenwood", "Milinković-Savić"), written alone more
+            # than once (or after glue words): a player, named by the surname
+            p = players.get(sur)
+            if p is None:
+                p = players[sur] = Player(latin if sur == k else _surname_spelling(kb, sur), sur,
+                                          sur.split()[-1], written_full=False)
                 by_surname.setdefault(k, []).append(p)
             p.mentions.append((s, e))
     for p in players.values():
@@ -288,6 +316,30 @@ def _caseless(text: str, start: int, words: list[str], players: dict[str, Player
             if p is None:
                 p = players[key] = Player(name, key, key.split()[-1])
             p.mentions.append((ws, we))
+
+
+def _korean(text: str, start: int, words: list[str], players: dict[str, Player]) -> bool:
+    """The Korean players of the knowledge base a run of Hangul words names ("손흥민은" → Son Heung-min, its
+    particle off), by :class:`~.skeletons.KoreanIndex`; False when it names none."""
+    from mercato.understand.skeletons import korean_index
+
+    idx = korean_index()
+    pos, found = start, False
+    for w in words:
+        ws = text.find(w, pos)
+        ws = pos if ws < 0 else ws
+        pos = ws + len(w)
+        for f in [w] + [w[:-len(x)] for x in _HANGUL_PARTICLES if w.endswith(x) and len(w) > len(x) + 1]:
+            name = idx.name(f)
+            if name:
+                key = fold_key(name)
+                p = players.get(key)
+                if p is None:
+                    p = players[key] = Player(name, key, key.split()[-1])
+                p.mentions.append((ws, ws + len(f)))
+                found = True
+                break
+    return found
 
 
 def name_words(text: str) -> set[str]:
@@ -355,15 +407,23 @@ def _known_inside(words: list[str], kb, glue: Callable[[str], bool], endings: tu
             if kb.by_name(" ".join(keys[i:i + size])):
                 return words[i:i + size]
     last = kb.uninflect(keys[-1], endings) if keys[-1] else None
-    if last and (kb.by_surname(last) or kb.by_mononym(last)) and all(glue(w) for w in words[:-1]) \
-            and not any(k in kb.first_of.get(last, ()) for k in keys[:-1]):
+    if last and (kb.is_surname(last) or kb.by_mononym(last)) and all(glue(w) for w in words[:-1]) \
+            and not any(_alike(k, f) for k in keys[:-1] for f in kb.first_of.get(last, ())):
         return words[-1:]
     return words
 
 
-def _canonical(latin: str, kb, endings: tuple[str, ...]) -> str:
+def _alike(a: str, b: str) -> bool:
+    """Two folded given names alike enough to be one spelled two ways ("leni", "leny")."""
+    from rapidfuzz.distance import JaroWinkler
+
+    return a == b or (len(a) >= 3 and JaroWinkler.similarity(a, b) >= 0.85)
+
+
+def _canonical(latin: str, kb, endings: tuple[str, ...], transliterated: bool = False) -> str:
     """A full name in the knowledge base's spelling ("Rasmus Hojlund" → "Rasmus Højlund"); an inflected one
-    ("Luku Modrića") too, when its surname comes back with an ending and its first name starts alike."""
+    ("Luku Modrića") too, when its surname comes back with an ending and its first name starts alike; a
+    misspelt or ``transliterated`` one ("Fakounto Pelistri") when one known name is clearly the closest."""
     key = fold_key(latin)
     p = kb.by_name(key)
     if p:
@@ -375,7 +435,8 @@ def _canonical(latin: str, kb, endings: tuple[str, ...]) -> str:
             cands = {c.name for c in kb.surname.get(sur, ()) if fold_key(c.name).split()[0][:3] == words[0][:3]}
             if len(cands) == 1:
                 return cands.pop()
-    return latin
+    near = kb.nearest(key, loose=transliterated)
+    return near.name if near is not None else latin
 
 
 def _spelled(name: str, surface: str) -> str:
@@ -389,14 +450,16 @@ def _spelled(name: str, surface: str) -> str:
     return " ".join(out)
 
 
-def _known_single(latin: str, key: str, kb, known: Callable[[str], bool], endings: tuple[str, ...]) -> str | None:
+def _known_single(latin: str, key: str, kb, known: Callable[[str], bool], endings: tuple[str, ...],
+                  repeated: bool = False) -> str | None:
     """The name a single word stands for when the knowledge base knows it: a mononym or known-as name
     ("Pedri"), or a surname (perhaps inflected) one player of note carries ("Højlund", "Modrića"); never a
-    common word of the language, nor a given name (unless a player of note goes by it alone)."""
+    common word of the language, nor a given name (unless a player of note goes by it alone, or the text
+    writes it alone more than once: "Antony")."""
     if len(key) < 4 or known(latin):
         return None
     p = kb.by_mononym(key)
-    if p and (p.noted or key not in first_names()):
+    if p and (p.noted or repeated or key not in first_names()):
         return p.name
     sur = kb.uninflect(key, endings)
     if sur and sur not in first_names():  # "Antonio", "Michael" alone: a given name, not a surname
@@ -404,3 +467,17 @@ def _known_single(latin: str, key: str, kb, known: Callable[[str], bool], ending
         if p:
             return p.name
     return None
+
+
+def _shared_surname(latin: str, key: str, kb, known: Callable[[str], bool], endings: tuple[str, ...]) -> str | None:
+    """The folded surname of players of the knowledge base a single word is (perhaps inflected), unless it is a
+    common word of the language, a given name or a country."""
+    if len(key) < 5 or known(latin) or key in first_names() or key in kb.nations:
+        return None
+    sur = kb.uninflect(key, endings)
+    return sur if sur and kb.is_surname(sur) else None
+
+
+def _surname_spelling(kb, sur: str) -> str:
+    """The knowledge base's spelling of a folded surname ("modric" → "Modrić")."""
+    return kb.surname[sur][0].name.split()[-1]

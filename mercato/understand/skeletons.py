@@ -102,3 +102,66 @@ def index() -> SkeletonIndex:
     from mercato.understand.knowledge import knowledge
 
     return SkeletonIndex(knowledge())
+
+
+# ---------------------------------------------------------------- Korean names written in Hangul
+
+#: Korean consonants written alike in the usual spellings and in Revised Romanization
+_KOREAN = str.maketrans({"k": "g", "t": "d", "p": "b", "r": "l"})
+
+
+def korean_key(word: str) -> str:
+    """The consonants of a Korean name written in Latin letters, spelling differences aside: "Son Heung-min"
+    and "Sonheungmin" (손흥민), "Kim Min-jae" and "Gimminjae" both give one key; the family name is read in
+    Revised Romanization first (``data/ko/surnames.tsv``: "Lee" is 이 "I")."""
+    words = fold_key(word).split()
+    if len(words) > 1:
+        words[0] = korean_surnames().get(words[0], words[0])
+    s = "".join(words).replace("ch", "j").replace("sh", "s").translate(_KOREAN)
+    return re.sub(r"(.)\1+", r"\1", re.sub(r"[aeiouwyh]+", "", s))
+
+
+@functools.cache
+def korean_surnames() -> dict[str, str]:
+    from importlib import resources
+    from pathlib import Path
+
+    path = Path(str(resources.files("mercato") / "data" / "ko" / "surnames.tsv"))
+    out = {}
+    if path.is_file():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.startswith("#") and "\t" in line:
+                usual, rr = line.split("\t")[:2]
+                out[fold_key(usual)] = fold_key(rr)
+    return out
+
+
+class KoreanIndex:
+    """The Korean players of the knowledge base by the :func:`korean_key` of family name and given name: a
+    Hangul word of three or four syllables (its particles off) names one when its first syllable is his family
+    name and the rest his given name, and no other player's."""
+
+    def __init__(self, kb) -> None:
+        self.by_key: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for p in kb.players:
+            words = fold_key(p.name).split()
+            if p.nat in ("South Korea", "North Korea") and len(words) > 1:
+                given = korean_key("".join(words[1:]))
+                if len(given) >= 2:
+                    self.by_key[korean_key(korean_surnames().get(words[0], words[0])), given].add(p.name)
+
+    def name(self, hangul: str) -> str | None:
+        """The player a Hangul word names ("손흥민" → Son Heung-min), else None."""
+        from mercato.understand.transliterate import to_latin
+
+        if not 3 <= len(hangul) <= 4:
+            return None
+        got = self.by_key.get((korean_key(to_latin(hangul[0])), korean_key(to_latin(hangul[1:]))))
+        return next(iter(got)) if got and len(got) == 1 else None
+
+
+@functools.cache
+def korean_index() -> KoreanIndex:
+    from mercato.understand.knowledge import knowledge
+
+    return KoreanIndex(knowledge())

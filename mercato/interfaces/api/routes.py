@@ -9,7 +9,7 @@ from __future__ import annotations
 import hmac
 import logging
 from typing import Annotated, Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.routing import APIRoute
@@ -180,13 +180,33 @@ def list_sagas(
     return {"items": items, "next": nxt, "found": filters.found(store)}
 
 
-@router.get("/sagas/{saga_id}", response_model=m.SagaDetail, summary="One saga", tags=["sagas"])
+def short_id_redirect(request: Request, saga_id: str, prefix: str, suffix: str = "") -> Any:
+    """A redirect to the saga's full id when ``saga_id`` is a short one (the board's short id or a unique prefix);
+    None when it is a full id. An unknown or ambiguous reference is a 404 or 400 naming it."""
+    from fastapi.responses import RedirectResponse
+
+    from mercato.store.saga_refs import SagaRefError
+
+    store = store_of(request)
+    if store.board_get_saga(saga_id) is not None:
+        return None
+    try:
+        full = store.resolve_saga_id(saga_id)
+    except SagaRefError as exc:
+        raise HTTPException(exc.status, exc.reason) from None
+    query = request.url.query
+    url = prefix + quote(full, safe="") + suffix + ("?" + query if query else "")
+    return RedirectResponse(url, status_code=307)
+
+
+@router.get("/sagas/{saga_id}", response_model=m.SagaDetail, summary="One saga", tags=["sagas"],
+            responses={307: {"description": "A short id or unique prefix: redirect to the saga's full id"}})
 def get_saga(
     request: Request,
-    saga_id: Annotated[str, Path(max_length=255)],
+    saga_id: Annotated[str, Path(max_length=255, description="The saga id, its short id or a unique prefix.")],
     as_of: Annotated[str | None, Query(pattern=DATE, description="The saga as it stood on this date.")] = None,
 ) -> Any:
-    return saga_detail(store_of(request), saga_id, as_of)
+    return short_id_redirect(request, saga_id, "/api/sagas/") or saga_detail(store_of(request), saga_id, as_of)
 
 
 @router.get("/articles", response_model=m.ArticlePage, summary="List articles", tags=["articles"])

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from mercato.interfaces.cli import articles, batch, board, db, evaluate, follow, ingest, sources
+from mercato.interfaces.cli import articles, batch, board, db, evaluate, follow, ingest, sources, train
 from mercato.interfaces.cli._common import err_console
 
 app = typer.Typer(
@@ -34,7 +34,7 @@ app.command("ingest")(ingest.ingest)
 app.command("understand")(ingest.understand)
 app.command("stats")(articles.stats)
 app.command("evaluate")(evaluate.evaluate)
-app.command("train")(evaluate.train)
+app.command("train")(train.train)
 app.command("batch")(batch.batch)
 app.command("sources")(sources.sources)
 app.command("watch")(sources.watch)

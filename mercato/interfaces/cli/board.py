@@ -17,6 +17,7 @@ from mercato.interfaces.cli._common import (
     print_json,
     settings,
 )
+from mercato.interfaces.cli._table import Col, fitted_table
 from mercato.store.board import SAGA_SORTS, BadQuery
 
 
@@ -44,6 +45,20 @@ def _finder_notes(found: dict[str, Any]) -> None:
         shown = ", ".join(f.names if flag != "league" else f.names[1:])
         also = f" (also: {', '.join(f.also)}; pass --{flag} with that name)" if f.also else ""
         err_console.print(f"--{flag} {f.query!r}: {shown}{also}", highlight=False, markup=False)
+
+
+#: the board's columns; on a narrow terminal languages go first, then sources, the last report, the selling club…
+BOARD_COLUMNS = (
+    Col(header="id", whole=True),
+    Col(header="player", min_width=12, drop=7),
+    Col(header="from", min_width=8, drop=4),
+    Col(header="to", min_width=8, drop=6),
+    Col(header="status", min_width=8, drop=5),
+    Col(header="likelihood", short="%", min_width=4, justify="right"),
+    Col(header="last report", min_width=10, drop=3),
+    Col(header="sources", short="src", min_width=3, drop=2, justify="right"),
+    Col(header="langs", min_width=5, drop=1),
+)
 
 
 def board(
@@ -77,20 +92,35 @@ def board(
     if as_json:
         print_json(sagas)
         return
-    t = Table(title=f"rumour board ({len(sagas)} sagas)")
-    for col in ("id", "player", "from", "to", "status", "likelihood", "last report", "sources", "langs"):
-        t.add_column(col, overflow="fold", justify="right" if col in ("likelihood", "sources") else "left")
+    short = store.saga_short_ids(s["id"] for s in sagas)
+    rows = []
     for s in sagas:
         last = s["last_report"] or {}
-        t.add_row(s["id"], s["player"], s["from_club"] or "?", s["to_club"] or "?",
-                  s["status"] + (f" ({s['outcome']})" if s["resolved"] and s["outcome"] else ""),
-                  _pct(s["likelihood"]), f"{last.get('date') or s['last_date'] or ''} {last.get('outlet') or ''}",
-                  str(s["n_sources"]), ",".join(s["langs"]))
+        rows.append((short.get(s["id"], s["id"]), s["player"], s["from_club"] or "?", s["to_club"] or "?",
+                     s["status"] + (f" ({s['outcome']})" if s["resolved"] and s["outcome"] not in (None, s["status"])
+                                    else ""),
+                     _pct(s["likelihood"]), last.get("date") or s["last_date"] or "",
+                     str(s["n_sources"]), ",".join(s["langs"])))
+    t = fitted_table(f"rumour board ({len(sagas)} sagas)", BOARD_COLUMNS, rows, console.width)
     console.print(t)
 
 
+#: the saga's timeline columns; on a narrow terminal the language goes first, the outlet last
+TIMELINE_COLUMNS = (
+    Col(header="date", min_width=10),
+    Col(header="outlet", min_width=10, drop=5),
+    Col(header="lang", min_width=4, drop=1),
+    Col(header="stage", min_width=9),
+    Col(header="fee", min_width=6, drop=2),
+    Col(header="cites", min_width=8, drop=3),
+    Col(header="original", min_width=9, drop=4),
+    Col(header="evidence", min_width=16, wrap=True),
+)
+
+
 def saga(
-    saga_id: Annotated[str, typer.Argument(help="The saga id (see `mercato board`).")],
+    saga_id: Annotated[str, typer.Argument(help="The saga id, or its short form as `mercato board` shows it (a "
+                                               "unique prefix of at least 6 characters).")],
     as_of: Annotated[str | None, typer.Option("--as-of", help="The saga as it stood on YYYY-MM-DD.")] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
@@ -103,7 +133,9 @@ def saga(
     _check_day("--as-of", as_of)
     store = open_store(db)
     try:
-        s = saga_detail(store, saga_id, as_of)
+        s = saga_detail(store, store.resolve_saga_id(saga_id), as_of)
+    except BadQuery as exc:  # an unknown or ambiguous short id
+        fail(exc)
     except HTTPException as exc:
         fail(exc.detail)
     if as_json:
@@ -118,16 +150,14 @@ def saga(
         by = s["superseded_by"]
         console.print(f"superseded by {by.get('id')} ({s['player']} to {by.get('to_club') or '?'}, done on"
                       f" {by.get('date') or '?'}); a later report would revive it", highlight=False, markup=False)
-    t = Table(title="timeline")
-    for col in ("date", "outlet", "lang", "stage", "fee", "cites", "original", "evidence"):
-        t.add_column(col, overflow="fold")
+    rows = []
     for e in s["timeline"]:
         fee = f"€{e['fee_eur_m']}m" if e.get("fee_eur_m") is not None else e.get("fee_raw") or ""
-        t.add_row(e.get("date") or "", e.get("outlet") or "", e.get("lang") or "", e.get("stage") or "", fee,
-                  ", ".join(e.get("cited") or []),
-                  "original" if e.get("original") else ("copy" if e.get("copy_of") else "re-report"),
-                  e.get("evidence") or e.get("title") or "")
-    console.print(t)
+        rows.append((e.get("date") or "", e.get("outlet") or "", e.get("lang") or "", e.get("stage") or "", fee,
+                     ", ".join(e.get("cited") or []),
+                     "original" if e.get("original") else ("copy" if e.get("copy_of") else "re-report"),
+                     e.get("evidence") or e.get("title") or ""))
+    console.print(fitted_table("timeline", TIMELINE_COLUMNS, rows, console.width))
     edges = s["provenance"].get("edges") or []
     if edges:
         console.print("[bold]provenance[/bold] " + "; ".join(f"{e.get('source')} -{e.get('kind')}-> {e.get('target')}"
@@ -147,7 +177,8 @@ def saga(
                                                             if terms else ""),
                           ("effect", _pct(sum(num(f.get("effect")) for f in s["explanation"]))),
                           ("running", _pct(s["likelihood"])), ("detail", "")):
-            t.add_column(col, footer=foot, overflow="fold", justify="left" if col in ("factor", "detail") else "right")
+            t.add_column(col, footer=foot, overflow="ellipsis", no_wrap=col != "detail",
+                         justify="left" if col in ("factor", "detail") else "right")
         for i, f in enumerate(s["explanation"]):
             e = num(f.get("effect"))
             t.add_row(str(f.get("factor", "")), f"{f['logodds']:+.3f}" if terms else "",
@@ -155,6 +186,18 @@ def saga(
                       _pct(f.get("after")) if isinstance(f.get("after"), (int, float)) else "",
                       str(f.get("detail", "")))
         console.print(t)
+
+
+#: the outlets table's columns, dropped from the right on a narrow terminal (the kind last)
+OUTLET_COLUMNS = (
+    Col(header="source", min_width=16),
+    Col(header="kind", min_width=7, drop=5),
+    Col(header="reliability", short="rel.", min_width=4, justify="right"),
+    Col(header="resolved", short="res.", min_width=4, drop=4, justify="right"),
+    Col(header="hits", min_width=4, drop=3, justify="right"),
+    Col(header="originals", short="orig.", min_width=5, drop=2, justify="right"),
+    Col(header="re-reports", short="re-r.", min_width=5, drop=1, justify="right"),
+)
 
 
 def outlets(
@@ -172,14 +215,10 @@ def outlets(
     if as_json:
         print_json(rows)
         return
-    t = Table(title="outlets and journalists")
-    for col in ("source", "kind", "reliability", "resolved", "hits", "originals", "re-reports"):
-        t.add_column(col, overflow="fold", justify="left" if col in ("source", "kind") else "right")
-    for r in rows:
-        shown = _pct(r["reliability"]) if r.get("estimate") != "prior" else f"prior {_pct(r['value'])}"
-        t.add_row(r.get("name") or r["source"], r["kind"], shown, str(r["resolved"]), str(r["hits"]),
-                  str(r["originals"]), str(r["rereports"]))
-    console.print(t)
+    cells = [(r.get("name") or r["source"], r["kind"],
+              _pct(r["reliability"]) if r.get("estimate") != "prior" else f"prior {_pct(r['value'])}",
+              str(r["resolved"]), str(r["hits"]), str(r["originals"]), str(r["rereports"])) for r in rows]
+    console.print(fitted_table("outlets and journalists", OUTLET_COLUMNS, cells, console.width))
 
 
 def serve(

@@ -1,5 +1,5 @@
-"""`mercato evaluate DIR…` and `mercato train DIR… --out FILE`: the scorer's metrics on labelled corpora (as
-they stand, or cross-validated by saga) and the learned models retrained on them."""
+"""`mercato evaluate DIR…`: the scorer's metrics on labelled corpora, as they stand or cross-validated by saga
+(`mercato train`, which relearns the models, is in :mod:`.train`)."""
 
 from __future__ import annotations
 
@@ -180,33 +180,3 @@ def _show(result: dict[str, Any], title: str, as_json: bool) -> None:
             pt.add_row(key, *[(str(m[c]) if c == "articles" else f"{m[c]:.2f}") if c in m else "-" for c in _LANG_COLS])
         console.print(pt)
 
-
-def train(
-    directories: Dirs,
-    out: Annotated[Path, typer.Option("--out", help="Write the models (JSON weights) here.")],
-    folds: Annotated[int, typer.Option("--folds", help="Folds (grouped by saga) for the out-of-fold likelihoods "
-                                                       "the calibration is fitted on.")] = 5,
-    as_json: JsonOption = False,
-) -> None:
-    """Learn the reader's claim, origin and stage models from labelled DIR…, and the likelihood calibration from
-    their out-of-fold predictions; write them as JSON weights to --out. Use them with MERCATO_MODELS=FILE, or copy
-    them over mercato/data/models/reader.json to ship them."""
-    from mercato import training
-
-    _check(directories, labelled=True)
-    try:
-        import sklearn  # noqa: F401
-    except ImportError:
-        fail("training needs scikit-learn: pip install 'mercato[train]'")
-    try:
-        with progress("training") as advance:
-            models = training.train(directories, folds=folds, on_progress=advance)
-    except (MercatoError, ValueError) as exc:
-        fail(exc)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    models.save(out)
-    info = {"out": str(out), **models.meta, "threshold": models.threshold, "calibration": models.calibration}
-    if as_json:
-        print_json(info)
-    else:
-        console.print(f"models written to {out}: {json.dumps(info, default=str)}")

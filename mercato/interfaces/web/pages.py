@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse
 
 from mercato.interfaces.api import models as m
-from mercato.interfaces.api.routes import DATE, FormRoute, SagaFilters, saga_detail
+from mercato.interfaces.api.routes import DATE, FormRoute, SagaFilters, saga_detail, short_id_redirect
 from mercato.interfaces.web import charts
 
 HERE = Path(__file__).parent
@@ -155,6 +155,9 @@ def board_json(request: Request, filters: Annotated[SagaFilters, Depends()], sor
 def saga_page(request: Request, ref: str,
               as_of: Annotated[str | None, Query(pattern=DATE)] = None) -> Any:
     saga_id, as_json = split(ref)
+    moved = short_id_redirect(request, saga_id, "/sagas/", ".json" if as_json else "")
+    if moved is not None:
+        return moved
     saga = saga_detail(request.app.state.store, saga_id, as_of)
     ctx = {"title": f"{saga['player']}: {saga['from_club'] or '?'} → {saga['to_club'] or '?'}", "saga": saga,
            "charts": charts_of(stages=charts.stages_by_outlet(saga["timeline"]),

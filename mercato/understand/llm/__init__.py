@@ -75,6 +75,8 @@ class LlmReader:
         #: called with (articles, tokens) as each article is read (the CLI's progress bar)
         self.on_read: Callable[[int, int], None] | None = None
         self._unavailable = 0
+        #: indices (in the last :meth:`read_many` call) of the articles the offline reader read instead
+        self.last_fallbacks: set[int] = set()
 
     def __repr__(self) -> str:  # never the key
         return f"LlmReader(url={self.client.url!r}, model={self.model!r}, prompt={self.prompt.version!r})"
@@ -135,9 +137,11 @@ class LlmReader:
             if self.cache is not None and rows:
                 self.cache.save_llm_answers(rows)
         out: list[Understanding | BaseException] = []
+        self.last_fallbacks = set()
         for i, a in enumerate(articles):
             ans = answers[i]
             if isinstance(ans, LlmError):
+                self.last_fallbacks.add(i)
                 self._count(f"fallback/llm/{ans.kind}")
                 log.warning("%s read by the offline reader: %s", a.key, ans)
                 out.append(self._fallback(a, surnames))
