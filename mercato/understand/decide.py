@@ -95,7 +95,7 @@ def decide(ctx: cl.Context, cands: list[PlayerCands], models: Models, neg: set[s
             elif p >= models.threshold:
                 scored.append((p, pc, cand))
     scored.sort(key=lambda t: -t[0])
-    if main is not None:
+    if main is not None and not any(q > main[0] and pc is main[1] for q, pc, _c in scored):
         scored.insert(0, main)
     claims: list[Claim] = []
     links: list[dict[str, list[float]]] = []
