@@ -14,7 +14,14 @@ from dataclasses import dataclass, field
 
 from mercato.models import Claim, Fee, Stage
 from mercato.understand import claims as cl
-from mercato.understand.features import MAX_PLAYERS, Candidate, origin_features, pair_features, stage_features
+from mercato.understand.features import (
+    MAX_PLAYERS,
+    Candidate,
+    at_features,
+    origin_features,
+    pair_features,
+    stage_features,
+)
 from mercato.understand.learned import Models
 
 
@@ -60,6 +67,7 @@ def candidates(ctx: cl.Context, ranked: list[tuple[object, list[int]]], rw: dict
             co = sorted({r.sent for r in rs} & psents)
             cand = Candidate(p, rank, name, sents, co, all_scores[name])
             cand.features = pair_features(ctx, cand, rs, all_scores, rule, len(refs), len(ranked), neg)
+            cand.features.update(at_features(ctx, rs, psents, rw))
             pc.pairs.append(cand)
         out.append(pc)
     return out

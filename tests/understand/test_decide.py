@@ -33,3 +33,16 @@ def test_the_rules_main_claim_is_kept_when_the_model_rates_no_club_of_the_player
     assert _targets(reader) == {"Everton"}
     reader = _reader(Linear(("yes",), (-2.0,), {"rule=to": (1.0,), "rule=from": (0.5,)}))  # 0.27 > 0.18
     assert _targets(reader) == {"Everton"}
+
+
+def test_a_club_named_after_a_locative_word_is_told_to_the_claim_model() -> None:
+    from mercato.understand import claims as cl
+
+    got: list = []
+    reader = Reader(models=None)
+    reader.read(art("Relégué au second plan au Bayern Munich, Lukas Brenner devrait rejoindre Everton. Lukas "
+                    "Brenner discute avec Everton."), collect=got)
+    assert isinstance(got[0][0], cl.Context)
+    pairs = {c.club: c.features for pc in got[0][2] if pc.player.name == "Lukas Brenner" for c in pc.pairs}
+    assert pairs["Bayern Munich"]["at:co"] == 1.0 and pairs["Bayern Munich"]["at:all"] == 1.0
+    assert not any(k.startswith("at:") for k in pairs["Everton"])
