@@ -14,7 +14,14 @@ from dataclasses import dataclass, field
 
 from mercato.models import Claim, Fee, Stage
 from mercato.understand import claims as cl
-from mercato.understand.features import MAX_PLAYERS, Candidate, origin_features, pair_features, stage_features
+from mercato.understand.features import (
+    MAX_PLAYERS,
+    Candidate,
+    at_features,
+    origin_features,
+    pair_features,
+    stage_features,
+)
 from mercato.understand.learned import Models
 
 
@@ -60,6 +67,7 @@ def candidates(ctx: cl.Context, ranked: list[tuple[object, list[int]]], rw: dict
             co = sorted({r.sent for r in rs} & psents)
             cand = Candidate(p, rank, name, sents, co, all_scores[name])
             cand.features = pair_features(ctx, cand, rs, all_scores, rule, len(refs), len(ranked), neg)
+            cand.features.update(at_features(ctx, rs, psents, rw))
             pc.pairs.append(cand)
         out.append(pc)
     return out
@@ -95,7 +103,7 @@ def decide(ctx: cl.Context, cands: list[PlayerCands], models: Models, neg: set[s
             elif p >= models.threshold:
                 scored.append((p, pc, cand))
     scored.sort(key=lambda t: -t[0])
-    if main is not None:
+    if main is not None and not any(q > main[0] and pc is main[1] for q, pc, _c in scored):
         scored.insert(0, main)
     claims: list[Claim] = []
     links: list[dict[str, list[float]]] = []

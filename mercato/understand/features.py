@@ -193,6 +193,23 @@ def pair_features(ctx, cand: Candidate, club_refs: list, all_scores: dict[str, t
     return f
 
 
+def at_features(ctx, club_refs: list, psents: set[int], rw: dict[str, set[str]]) -> dict[str, float]:
+    """A club named right after a word that says where a player is as much as where he goes (``roles.at``:
+    "au", "bei", "no", "bij" — "relegated to the bench at Bayern"): the share of its mentions so named, in the
+    player's sentences (``at:co``) and anywhere (``at:all``). Such a mention counts as ``to`` evidence too."""
+    at = rw.get("at", set())
+    if not at:
+        return {}
+    hits = [c for c in club_refs if any(" ".join(ctx.words_before(c.start, 2).split()[-k:]) in at for k in (1, 2))]
+    f: dict[str, float] = {}
+    if hits:
+        f["at:all"] = len(hits) / len(club_refs)
+        co = [c for c in club_refs if c.sent in psents]
+        if co:
+            f["at:co"] = sum(c in hits for c in co) / len(co)
+    return f
+
+
 def stage_features(ctx, cand: Candidate, rule_stage: str | None, rule_hedged: bool, neg: set[str],
                    primary: bool, has_fee: bool) -> dict[str, float]:
     """The features that decide a claim's stage: cue classes in the sentences about the player, those naming

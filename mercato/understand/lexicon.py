@@ -29,7 +29,7 @@ SCHEMA: dict[str, tuple[str, ...]] = {
     "stage": STAGES,
     "modality": ("negation", "hedge", "past", "future"),
     "roles": ("to", "from", "to_after", "from_after", "buyer", "seller", "player_of", "buyer_noun", "new_player",
-              "nonplayer", "aux", "of", "suitors"),
+              "nonplayer", "aux", "of", "suitors", "at"),
     "attribution": ("cue", "official", "journalist"),
     "fee": ("million", "thousand", "euro", "pound", "dollar", "salary", "clause", "asking", "loan_fee", "option",
             "addons", "upto", "total", "free", "years"),

@@ -62,7 +62,10 @@ def club_evidence(ctx: Any, c: Any, pspans: list[tuple[int, int]], rw: dict[str,
     new_player = rw.get("new_player", set())
     # prepositions and verbs right before the club
     if _ends(before, to_words, 2) or _ends_stem(before, rw, "to"):
-        to += 2.0
+        # a word that says where a player is as much as where he goes ("au Bayern", "bei Bayern") weighs less
+        weak = bool(before) and before[-1] in rw.get("at", set()) and not _ends(before[-2:], to_words - {before[-1]}, 2) \
+            and not _ends_stem(before, rw, "to")
+        to += 1.0 if weak else 2.0
     elif len(before) >= 3 and any(_ends(before[:-k], to_words, 1) for k in (1, 2)) and not _ends(before, from_words, 2):
         to += 1.0  # "zum englischen Meister Liverpool", "all'ambizioso Al Hilal"
     if _ends(before, from_words, 2) or _ends_stem(before, rw, "from"):
