@@ -134,6 +134,25 @@ def _known(p) -> str:
     return "no" if k is None else "noted" if k.noted else "known"
 
 
+_KB_CLUBS: dict[str, str | None] = {}
+
+
+def kb_club(p) -> str | None:
+    """The player's club in the knowledge base (his latest tournament squad's, resolved to a gazetteer name):
+    as of a past season, so the club a player in the news is often leaving; None when unknown."""
+    from mercato.understand.gazetteer import load_clubs
+    from mercato.understand.knowledge import knowledge
+
+    kb = knowledge()
+    k = kb.by_name(p.key) if " " in p.key else kb.by_mononym(p.key)
+    if k is None or not k.club:
+        return None
+    if k.club not in _KB_CLUBS:
+        g = load_clubs()
+        _KB_CLUBS[k.club] = g.resolve(k.club) or g.fuzzy(k.club)
+    return _KB_CLUBS[k.club]
+
+
 def player_features(ctx, p, rank: int, sents: list[int]) -> dict[str, float]:
     words = p.name.split()
     return {
@@ -245,6 +264,13 @@ def origin_features(cand: Candidate, to_club: str, rule_from: str | None) -> dic
     to, frm, seen = cand.scores
     f = {"from": _log(frm), "to": _log(to), "seen": _log(seen), "from-to": max(-3.0, min(3.0, frm - to)),
          "co": _log(len(cand.co_sents)), "co_headline": float(0 in cand.co_sents)}
+    # the player's club in the knowledge base (a past season's): the club he leaves, more often than not
+    kc = kb_club(cand.player)
+    if kc is not None:
+        if kc == cand.club:
+            f["kb.club"] = 1.0
+        elif kc == to_club:
+            f["kb.to"] = 1.0
     if rule_from == cand.club:
         f["rule.from"] = 1.0
     if rule_from is None:

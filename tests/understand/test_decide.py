@@ -80,3 +80,19 @@ def test_a_club_named_after_a_locative_word_is_told_to_the_claim_model() -> None
     pairs = {c.club: c.features for pc in got[0][2] if pc.player.name == "Lukas Brenner" for c in pc.pairs}
     assert pairs["Bayern Munich"]["at:co"] == 1.0 and pairs["Bayern Munich"]["at:all"] == 1.0
     assert not any(k.startswith("at:") for k in pairs["Everton"])
+
+
+KB_TEXT = ("Southampton have completed the signing of goalkeeper Aaron Ramsdale. "
+           "Ramsdale was also wanted by Chelsea, and Arsenal had kept him for years.")
+
+
+def test_the_origin_model_reads_the_players_club_in_the_knowledge_base() -> None:
+    # the player base holds Aaron Ramsdale's club of his latest tournament squad (Arsenal): the club a player in
+    # the news is most often leaving, an origin feature ("kb.club") of that club only
+    claim = Linear(("yes",), (-4.0,), {"rule=to": (9.0,)})
+    origin = Linear(("yes",), (-2.0,), {"kb.club": (4.0,)})
+    stage = Linear(("done", "talks"), (1.0, 0.0), {})
+    read = Reader(models=Models(claim, origin, stage, 0.3, None, {}, 0.5)).read(art(KB_TEXT))
+    c = next(c for c in read.claims if c.player == "Aaron Ramsdale")
+    assert c.to_club == "Southampton"
+    assert c.from_club == "Arsenal"
