@@ -303,10 +303,10 @@ def search(request: Request, q: Annotated[str, Query(min_length=1, max_length=25
     by_id.update((s["id"], s) for s in store.board_list_sagas(q=q, limit=limit)[0] if s["id"] not in by_id)
     sagas = list(by_id.values())
     keys = set(player.matches)
-    players = [p for p in store.board_list_players(limit=2000) if p["player_key"] in keys]
+    players = [p for p in store.board_list_players(limit=2000) if p["player_key"] in keys] if keys else []
     players += [p for p in store.board_list_players(q=q, limit=limit) if p["player_key"] not in keys]
     names = set(club.matches)
-    clubs = [c for c in store.board_list_clubs(limit=2000) if c["club"] in names]
+    clubs = [c for c in store.board_list_clubs(limit=2000) if c["club"] in names] if names else []
     clubs += [c for c in store.board_list_clubs(q=q, limit=limit) if c["club"] not in names]
     suggestions = list(dict.fromkeys([*club.also, *club.suggestions, *player.suggestions]))
     return {"q": q, "sagas": sagas[:limit], "players": players[:limit], "clubs": clubs[:limit],
