@@ -66,21 +66,33 @@ def print_json(obj: Any) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
-@contextlib.contextmanager
-def reading(store: Any, reader: str | None, db: str | None = None) -> Iterator[Any]:
-    """Within the block the pipeline reads with the reader the settings ask for (``--reader`` over
-    ``MERCATO_READER`` over the settings file); yields the LLM reader (its answers cached in ``store``), or None
-    for the offline one."""
-    from mercato import pipeline
+def llm_reader(reader: str | None, db: str | None, cache: Any = None, refuse: str | None = None) -> Any:
+    """The LLM reader when the settings ask for one (``--reader`` over ``MERCATO_READER`` over the settings
+    file), its answers cached in ``cache`` (else the --db store); None for the offline one. ``refuse``: the
+    error to give when the LLM reader is asked for where it does not go."""
     from mercato.settings import READERS
     from mercato.understand.llm import reader_for
 
     if reader is not None and reader not in READERS:
         raise typer.BadParameter(f"--reader must be one of {', '.join(READERS)}, got {reader!r}")
+    s = settings(db, reader=reader)
+    if s.reader != "llm":
+        return None
+    if refuse:
+        fail(refuse)
     try:
-        r = reader_for(settings(db, reader=reader), cache=store)
+        return reader_for(s, cache=cache if cache is not None else open_store(db))
     except MercatoError as exc:
         fail(exc)
+
+
+@contextlib.contextmanager
+def reading(store: Any, reader: str | None, db: str | None = None) -> Iterator[Any]:
+    """Within the block the pipeline reads with the reader the settings ask for; yields the LLM reader (its
+    answers cached in ``store``), or None for the offline one."""
+    from mercato import pipeline
+
+    r = llm_reader(reader, db, cache=store)
     with pipeline.use_reader(r):
         yield r
 

@@ -19,7 +19,7 @@ from mercato.interfaces.cli._common import (
     console,
     err_console,
     fail,
-    open_store,
+    llm_reader,
     print_json,
     progress,
     show_llm_usage,
@@ -68,7 +68,8 @@ def evaluate(
     second evaluation asks nothing again."""
     from mercato import evaluation
 
-    llm = _llm_reader(reader, db, rules, cv)
+    llm = llm_reader(reader, db, refuse="--reader llm reads with the model server: it goes with neither --rules nor "
+                                        "--cv" if rules or cv else None)
     if cv or len(directories) > 1:
         _check(directories, labelled=True)
         return _evaluate_many(directories, cv, rules, predictions, as_json, llm)
@@ -108,25 +109,6 @@ def evaluate(
         result["reader"] = llm.name
         result["llm"] = {k.split("/", 1)[1]: v for k, v in sorted(llm.usage.items()) if k.startswith("llm/")}
     _show(result, f"evaluation of {directory}" + (f" read by {llm.name}" if llm else ""), as_json)
-
-
-def _llm_reader(reader: str | None, db: str | None, rules: bool, cv: int):
-    """The LLM reader when the settings ask for one (its cache in the --db store), else None."""
-    from mercato.interfaces.cli._common import settings
-    from mercato.settings import READERS
-    from mercato.understand.llm import reader_for
-
-    if reader is not None and reader not in READERS:
-        raise typer.BadParameter(f"--reader must be one of {', '.join(READERS)}, got {reader!r}")
-    s = settings(db, reader=reader)
-    if s.reader != "llm":
-        return None
-    if rules or cv:
-        fail("--reader llm reads with the model server: it goes with neither --rules nor --cv")
-    try:
-        return reader_for(s, cache=open_store(db))
-    except MercatoError as exc:
-        fail(exc)
 
 
 def _evaluate_many(dirs: list[Path], k: int, rules: bool, predictions: Path | None, as_json: bool,

@@ -16,10 +16,10 @@ from mercato.interfaces.cli._common import (
     console,
     err_console,
     fail,
+    llm_reader,
     open_store,
     print_json,
     progress,
-    settings,
     show_llm_usage,
 )
 from mercato.interfaces.cli.evaluate import _check
@@ -86,7 +86,6 @@ def train(
     improves on your sources (the answers are cached in the --db store). Use the result with
     MERCATO_MODELS=FILE, or copy it over mercato/data/models/reader.json to ship it."""
     from mercato import distill, training
-    from mercato.understand.llm import reader_for
 
     dirs = list(directories or [])
     if teacher not in (None, "llm"):
@@ -108,7 +107,7 @@ def train(
             rows = distill.sample(_teach_rows(teach or [], db), sample, seed)
             if not rows:
                 fail("the --teach sources hold no article")
-            llm = reader_for(settings(db, reader="llm"), cache=open_store(db))
+            llm = llm_reader("llm", db)
             with progress(f"labelling with {llm.name}", total=len(rows)) as advance:
                 taught = distill.teach(rows, llm, on_progress=advance)
             show_llm_usage(llm)
